@@ -1,0 +1,267 @@
+package rules
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"time"
+)
+
+// MaxTokenLen is the longest text any rule matches. Longer token-shaped runs
+// are not tokens. Readers that split input into chunks must overlap them by at
+// least MaxTokenLen+1 bytes (see Find).
+const MaxTokenLen = 4096
+
+// MaxContext is how far before a match's start the rules look (keywords,
+// word boundaries, URL context). Chunked readers keep this many bytes before
+// the region whose matches they report.
+const MaxContext = 512
+
+// Match is one token found by Find. Offsets are byte offsets into the slice
+// given to Find; the token text is buf[Start:End].
+type Match struct {
+	Rule       *Rule
+	Start, End int
+	Confidence Confidence
+	// Note says why a match is low confidence or a look-alike ("checksum
+	// mismatch"), empty otherwise.
+	Note string
+	// OwnerUserID is the numeric GitHub user id a fine-grained PAT belongs to,
+	// 0 when unknown.
+	OwnerUserID uint32
+	// AppID, IssuedAt and ExpiresAt come from a stateless installation token's
+	// JWT payload, decoded without checking its signature. Zero when absent.
+	AppID     int64
+	IssuedAt  time.Time
+	ExpiresAt time.Time
+}
+
+// Options tune Find.
+type Options struct {
+	// Lookalikes asks Find to also return token-shaped text that fails its
+	// checksum or structure, with confidence Lookalike.
+	Lookalikes bool
+	// Path is the file the content comes from, when known: lockfiles and
+	// go.sum hold commit SHAs, so the legacy rule does not look there.
+	Path string
+}
+
+var wordChar, alnum, hexLower [256]bool
+
+func init() {
+	for c := '0'; c <= '9'; c++ {
+		wordChar[c], alnum[c], hexLower[c] = true, true, true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		wordChar[c], alnum[c] = true, true
+		wordChar[c-'a'+'A'], alnum[c-'a'+'A'] = true, true
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		hexLower[c] = true
+	}
+	wordChar['_'] = true
+}
+
+// Find appends to dst every token in buf, ordered by start offset (then by
+// rule), and returns the extended slice. It is safe for concurrent use.
+//
+// A match's outcome depends only on the bytes from MaxContext before its start
+// to one byte after its end, so a reader that feeds overlapping chunks gets the
+// same matches as one that feeds the whole input.
+func Find(buf []byte, opt Options, dst []Match) []Match {
+	first := len(dst)
+	f := finder{buf: buf, opt: opt, dst: dst, lockfile: isLockfile(opt.Path)}
+	// Every prefixed token starts with "gh" or "github"; keywords for legacy
+	// tokens start with g or G too. Two byte searches find them all.
+	f.each('g', f.atLowerG)
+	if !f.lockfile {
+		f.each('G', f.atUpperG)
+	}
+	out := f.dst[first:]
+	if len(out) > 1 {
+		slices.SortFunc(out, func(a, b Match) int {
+			if a.Start != b.Start {
+				return a.Start - b.Start
+			}
+			return ruleIndex(a.Rule) - ruleIndex(b.Rule)
+		})
+		// Legacy values can be reached from two keywords.
+		out = slices.CompactFunc(out, func(a, b Match) bool {
+			return a.Start == b.Start && a.End == b.End && a.Rule == b.Rule
+		})
+		f.dst = f.dst[:first+len(out)]
+	}
+	return f.dst
+}
+
+func ruleIndex(r *Rule) int { return slices.Index(all, r) }
+
+type finder struct {
+	buf      []byte
+	opt      Options
+	dst      []Match
+	lockfile bool // the legacy rule stays silent in lockfiles
+}
+
+func (f *finder) each(c byte, at func(p int)) {
+	for i := 0; i < len(f.buf); {
+		j := bytes.IndexByte(f.buf[i:], c)
+		if j < 0 {
+			return
+		}
+		at(i + j)
+		i += j + 1
+	}
+}
+
+func (f *finder) add(m Match) {
+	if m.Confidence == Lookalike && !f.opt.Lookalikes {
+		return
+	}
+	f.dst = append(f.dst, m)
+}
+
+// atLowerG handles a 'g' at p: a prefixed token or a lower-case keyword.
+func (f *finder) atLowerG(p int) {
+	buf := f.buf
+	if len(buf)-p < 2 {
+		return
+	}
+	if buf[p+1] == 'i' && bytes.HasPrefix(buf[p:], []byte("github")) {
+		if bytes.HasPrefix(buf[p+6:], []byte("_pat_")) {
+			f.fineGrained(p)
+		}
+		if !f.lockfile {
+			f.atKeyword(p)
+		}
+		return
+	}
+	if buf[p+1] != 'h' {
+		return
+	}
+	if len(buf)-p >= 4 && buf[p+3] == '_' {
+		switch buf[p+2] {
+		case 'p':
+			f.prefixed(p, ClassicPAT, 36)
+		case 'o':
+			f.prefixed(p, OAuth, 36)
+		case 'u':
+			f.prefixed(p, AppUser, 36)
+		case 's':
+			if !f.prefixed(p, AppInstallation, 36) {
+				f.stateless(p)
+			}
+		case 'r':
+			f.prefixed(p, AppRefresh, 76)
+		}
+	}
+	if !f.lockfile {
+		f.atKeyword(p)
+	}
+}
+
+// atUpperG handles a 'G' at p: keywords such as GH_TOKEN, GITHUB_TOKEN or
+// GitHubToken.
+func (f *finder) atUpperG(p int) {
+	buf := f.buf
+	if len(buf)-p < 2 {
+		return
+	}
+	if c := buf[p+1]; c == 'H' || c == 'h' || ((c == 'i' || c == 'I') && len(buf)-p >= 6 && asciiEqualFold(buf[p+2:p+6], "thub")) {
+		f.atKeyword(p)
+	}
+}
+
+func asciiEqualFold(b []byte, lower string) bool {
+	for i := range len(lower) {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func boundaryBefore(buf []byte, p int) bool { return p == 0 || !wordChar[buf[p-1]] }
+func boundaryAfter(buf []byte, e int) bool  { return e >= len(buf) || !wordChar[buf[e]] }
+
+// alnumRun returns the length of the run of [0-9A-Za-z] at buf[p:], counting
+// at most limit characters.
+func alnumRun(buf []byte, p, limit int) int {
+	n := 0
+	for p+n < len(buf) && n < limit && alnum[buf[p+n]] {
+		n++
+	}
+	return n
+}
+
+// prefixed checks a 4-char prefix at p followed by n alphanumerics ending in a
+// CRC32/base62 checksum. It reports whether the text had the token's shape.
+func (f *finder) prefixed(p int, r *Rule, n int) bool {
+	buf := f.buf
+	if !boundaryBefore(buf, p) {
+		return false
+	}
+	start := p + 4
+	if alnumRun(buf, start, n+1) != n || !boundaryAfter(buf, start+n) {
+		return false
+	}
+	tok := buf[p : start+n]
+	m := Match{Rule: r, Start: p, End: start + n, Confidence: High}
+	if !checksum62Valid(tok, 4) {
+		m.Confidence, m.Note = Lookalike, "checksum mismatch"
+	}
+	f.add(m)
+	return true
+}
+
+// fineGrained checks "github_pat_" at p (FORMATS.md §2).
+func (f *finder) fineGrained(p int) {
+	buf := f.buf
+	const prefix = len("github_pat_")
+	a := p + prefix
+	if !boundaryBefore(buf, p) || alnumRun(buf, a, 23) != 22 || a+22 >= len(buf) || buf[a+22] != '_' {
+		return
+	}
+	b := a + 23
+	if alnumRun(buf, b, 60) != 59 || !boundaryAfter(buf, b+59) {
+		return
+	}
+	end := b + 59
+	m := Match{Rule: FineGrainedPAT, Start: p, End: end}
+	owner, structured := uint32(0), false
+	if buf[a] == '1' && buf[a+1] == '1' && buf[a+9] == '0' {
+		owner, structured = fineGrainedOwner(buf[a+2 : a+9])
+	}
+	sum := FineGrainedChecksum(buf[p : b+43])
+	checksumOK := string(sum[:]) == string(buf[b+43:b+51])
+	switch {
+	case checksumOK:
+		m.Confidence = High
+	case structured:
+		m.Confidence, m.Note = Low, "structure valid but checksum mismatch (the checksum is observed, not documented)"
+	default:
+		m.Confidence, m.Note = Lookalike, "structure and checksum mismatch"
+	}
+	if structured {
+		m.OwnerUserID = owner
+	}
+	f.add(m)
+}
+
+func isLockfile(path string) bool {
+	base := path[strings.LastIndexAny(path, `/\`)+1:]
+	switch base {
+	case "":
+		return false
+	case "go.sum", "go.work.sum", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml",
+		"Cargo.lock", "Gemfile.lock", "poetry.lock", "composer.lock", "Pipfile.lock", "flake.lock",
+		"Podfile.lock", "mix.lock", "pubspec.lock", "packages.lock.json", "gradle.lockfile", "bun.lock",
+		"uv.lock", "Package.resolved", ".gitmodules", "packed-refs", "ORIG_HEAD", "FETCH_HEAD":
+		return true
+	}
+	return strings.HasSuffix(base, ".lock") || strings.HasSuffix(base, "-lock.json") || strings.HasSuffix(base, "-lock.yaml")
+}
