@@ -1,0 +1,106 @@
+// Command ghtoken finds leaked GitHub tokens in a checkout and says what to
+// do about each one.
+//
+// Run "ghtoken help" for usage. Exit status: 0 no findings, 1 findings, 2 an
+// error (never 0 when something went wrong).
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/fatih/color"
+)
+
+// Exit statuses. Scripts depend on them.
+const (
+	exitClean    = 0
+	exitFindings = 1
+	exitError    = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// env is what a command may touch; tests replace every part of it.
+type env struct {
+	ctx    context.Context
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	// colour says whether text output may use colour; main decides from the
+	// terminal, NO_COLOR and --no-color.
+	colour bool
+	getenv func(string) string
+}
+
+// run is main without the process: it returns the exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, colour: !color.NoColor, getenv: os.Getenv}
+	return e.dispatch(args)
+}
+
+func (e *env) dispatch(args []string) int {
+	if len(args) == 0 {
+		return e.scan(nil)
+	}
+	switch args[0] {
+	case "scan":
+		return e.scan(args[1:])
+	case "rules":
+		return e.rules(args[1:])
+	case "help", "-h", "-help", "--help":
+		if len(args) > 1 {
+			return e.help(args[1])
+		}
+		fmt.Fprint(e.stdout, usage)
+		return exitClean
+	case "version", "--version":
+		fmt.Fprintln(e.stdout, "ghtoken", version())
+		return exitClean
+	}
+	if len(args[0]) > 0 && args[0][0] == '-' || isPathLike(args[0]) {
+		// "ghtoken --format json" and "ghtoken ./dir" mean "ghtoken scan ...".
+		return e.scan(args)
+	}
+	fmt.Fprintf(e.stderr, "ghtoken: unknown command %q\n\n%s", args[0], usage)
+	return exitError
+}
+
+func isPathLike(s string) bool {
+	_, err := os.Lstat(s)
+	return err == nil
+}
+
+func (e *env) help(topic string) int {
+	switch topic {
+	case "scan":
+		fmt.Fprint(e.stdout, scanUsage)
+	case "rules":
+		fmt.Fprint(e.stdout, rulesUsage)
+	default:
+		fmt.Fprintf(e.stderr, "ghtoken: no help for %q\n", topic)
+		return exitError
+	}
+	return exitClean
+}
+
+const usage = `ghtoken finds leaked GitHub tokens and says what to do about each one.
+
+Usage:
+  ghtoken [scan] [flags] [PATH...]   scan files and directories (default: .)
+  ghtoken rules [--format json]      list the rules, what they match and their advice
+  ghtoken help [COMMAND]             show help
+  ghtoken version                    print the version
+
+Run "ghtoken help scan" for the scan flags.
+
+Exit status: 0 no findings, 1 findings, 2 error.
+`

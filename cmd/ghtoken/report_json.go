@@ -1,0 +1,112 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"time"
+
+	"github.com/ghtoken/ghtoken/rules"
+)
+
+// jsonReporter writes one JSON document (schema in README.md, version 1).
+type jsonReporter struct{}
+
+type jsonDoc struct {
+	Version  int           `json:"version"`
+	Findings []jsonFinding `json:"findings"`
+	Skipped  []jsonSkipped `json:"skipped"`
+	Stats    jsonStats     `json:"stats"`
+}
+
+type jsonFinding struct {
+	Rule             string      `json:"rule"`
+	Title            string      `json:"title"`
+	Confidence       string      `json:"confidence"`
+	Path             string      `json:"path"`
+	Line             int         `json:"line"`
+	Column           int         `json:"column"`
+	EndColumn        int         `json:"end_column"`
+	Offset           int64       `json:"offset"`
+	Secret           string      `json:"secret"`
+	SecretMasked     bool        `json:"secret_masked"`
+	Fingerprint      string      `json:"fingerprint"`
+	Remediation      string      `json:"remediation"`
+	RemediationSteps []string    `json:"remediation_steps"`
+	Note             string      `json:"note,omitempty"`
+	OwnerUserID      uint32      `json:"owner_user_id,omitempty"`
+	AppID            int64       `json:"app_id,omitempty"`
+	IssuedAt         *time.Time  `json:"issued_at,omitempty"`
+	ExpiresAt        *time.Time  `json:"expires_at,omitempty"`
+	Commit           *jsonCommit `json:"commit,omitempty"`
+}
+
+type jsonCommit struct {
+	Hash   string    `json:"hash"`
+	Author string    `json:"author"`
+	Date   time.Time `json:"date"`
+}
+
+type jsonSkipped struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+	Detail string `json:"detail,omitempty"`
+}
+
+type jsonStats struct {
+	FilesSeen       int            `json:"files_seen"`
+	FilesScanned    int            `json:"files_scanned"`
+	BytesScanned    int64          `json:"bytes_scanned"`
+	Skipped         map[string]int `json:"skipped"`
+	Findings        map[string]int `json:"findings"`
+	Lookalikes      int            `json:"lookalikes"`
+	DurationSeconds float64        `json:"duration_seconds"`
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
+
+func (jsonReporter) Report(w io.Writer, r *report) error {
+	res := r.Result
+	doc := jsonDoc{Version: 1, Findings: []jsonFinding{}, Skipped: []jsonSkipped{}}
+	for i := range res.Findings {
+		f := &res.Findings[i]
+		steps := f.Remediation()
+		if f.Confidence == rules.Lookalike {
+			steps = []string{"Not a finding: " + f.Note + "."}
+		}
+		jf := jsonFinding{
+			Rule: f.Rule.ID, Title: f.Rule.Title, Confidence: f.Confidence.String(),
+			Path: f.Path, Line: f.Line, Column: f.Column, EndColumn: f.EndColumn, Offset: f.Offset,
+			Secret: r.secret(f), SecretMasked: !r.ShowSecrets, Fingerprint: f.Fingerprint,
+			Remediation: steps[0], RemediationSteps: steps, Note: f.Note,
+			OwnerUserID: f.OwnerUserID, AppID: f.AppID, IssuedAt: timePtr(f.IssuedAt), ExpiresAt: timePtr(f.ExpiresAt),
+		}
+		if c := f.Commit; c != nil {
+			jf.Commit = &jsonCommit{Hash: c.Hash, Author: c.Author, Date: c.Date.UTC()}
+		}
+		doc.Findings = append(doc.Findings, jf)
+	}
+	for _, s := range res.Skipped {
+		doc.Skipped = append(doc.Skipped, jsonSkipped{Path: s.Path, Reason: string(s.Reason), Detail: s.Detail})
+	}
+	st := &res.Stats
+	doc.Stats = jsonStats{
+		FilesSeen: st.FilesSeen(), FilesScanned: st.FilesScanned, BytesScanned: st.BytesScanned,
+		Skipped: map[string]int{}, Findings: map[string]int{},
+		Lookalikes: st.ByConfidence[rules.Lookalike], DurationSeconds: st.Duration.Seconds(),
+	}
+	for reason, n := range st.Skipped {
+		doc.Stats.Skipped[string(reason)] = n
+	}
+	for _, c := range []rules.Confidence{rules.High, rules.Medium, rules.Low} {
+		doc.Stats.Findings[c.String()] = st.ByConfidence[c]
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}

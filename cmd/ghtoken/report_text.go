@@ -1,0 +1,201 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/fatih/color"
+
+	"github.com/ghtoken/ghtoken/rules"
+	"github.com/ghtoken/ghtoken/scanner"
+)
+
+// textReporter writes one block per finding, for people, then a summary line.
+type textReporter struct{}
+
+func (textReporter) Report(w io.Writer, r *report) error {
+	ew := &errWriter{w: w}
+	paint := func(attrs ...color.Attribute) func(string) string {
+		c := color.New(attrs...)
+		if r.Colour {
+			c.EnableColor()
+		} else {
+			c.DisableColor()
+		}
+		return func(s string) string { return c.Sprint(s) }
+	}
+	loc, bold, dim := paint(color.FgCyan), paint(color.Bold), paint(color.Faint)
+	conf := map[rules.Confidence]func(string) string{
+		rules.High: paint(color.FgRed, color.Bold), rules.Medium: paint(color.FgYellow, color.Bold),
+		rules.Low: paint(color.FgYellow), rules.Lookalike: paint(color.Faint),
+	}
+	for i := range r.Result.Findings {
+		f := &r.Result.Findings[i]
+		ew.printf("%s %s %s\n", loc(fmt.Sprintf("%s:%d:%d:", f.Path, f.Line, f.Column)), bold(f.Rule.Title), conf[f.Confidence]("["+f.Confidence.String()+"]"))
+		ew.printf("    token:       %s\n", r.secret(f))
+		ew.printf("    rule:        %s   fingerprint: %s\n", f.Rule.ID, f.Fingerprint)
+		for _, fact := range facts(f, time.Now()) {
+			ew.printf("    %-12s %s\n", fact[0]+":", fact[1])
+		}
+		if f.Confidence == rules.Lookalike {
+			ew.printf("    %s\n\n", dim("look-alike ("+f.Note+"): not a finding, listed because --show-lookalikes was given"))
+			continue
+		}
+		for j, step := range f.Remediation() {
+			bullet := "  "
+			if j == 0 {
+				bullet = "→ "
+			}
+			ew.printf("    %s%s\n", bullet, wrap(step, 88, "      "))
+		}
+		ew.printf("\n")
+	}
+	if ew.err != nil {
+		return ew.err
+	}
+	writeSummary(w, r)
+	return nil
+}
+
+// facts lists what the token itself reveals, as label/value pairs.
+func facts(f *scanner.Finding, now time.Time) [][2]string {
+	var out [][2]string
+	if f.Commit != nil {
+		out = append(out, [2]string{"commit", f.Commit.Hash + " by " + f.Commit.Author + " on " + f.Commit.Date.UTC().Format(time.DateOnly)})
+	}
+	if f.OwnerUserID != 0 {
+		out = append(out, [2]string{"owner", fmt.Sprintf("GitHub user id %d (https://api.github.com/user/%d)", f.OwnerUserID, f.OwnerUserID)})
+	}
+	if f.AppID != 0 {
+		out = append(out, [2]string{"app", fmt.Sprintf("GitHub App id %d", f.AppID)})
+	}
+	if !f.ExpiresAt.IsZero() {
+		out = append(out, [2]string{"expires", f.ExpiresAt.UTC().Format(time.RFC3339) + " (" + relative(f.ExpiresAt, now) + ")"})
+	}
+	if f.Note != "" && f.Confidence != rules.Lookalike {
+		out = append(out, [2]string{"note", f.Note})
+	}
+	return out
+}
+
+func relative(t, now time.Time) string {
+	d := t.Sub(now)
+	past := d < 0
+	if past {
+		d = -d
+	}
+	var s string
+	switch {
+	case d >= 48*time.Hour:
+		s = fmt.Sprintf("%d days", int(d.Hours()/24))
+	case d >= 2*time.Hour:
+		s = fmt.Sprintf("%d hours", int(d.Hours()))
+	default:
+		s = fmt.Sprintf("%d minutes", int(d.Minutes()))
+	}
+	if past {
+		return "expired " + s + " ago"
+	}
+	return "valid for " + s + " more"
+}
+
+// wrap folds s at width columns, indenting continuation lines.
+func wrap(s string, width int, indent string) string {
+	var b strings.Builder
+	col := 0
+	for i, word := range strings.Fields(s) {
+		if i > 0 {
+			if col+1+len(word) > width {
+				b.WriteString("\n" + indent)
+				col = 0
+			} else {
+				b.WriteByte(' ')
+				col++
+			}
+		}
+		b.WriteString(word)
+		col += len(word)
+	}
+	return b.String()
+}
+
+// writeSummary writes the one-line summary: findings by confidence, files,
+// bytes, skips by reason, look-alikes, time.
+func writeSummary(w io.Writer, r *report) {
+	s := &r.Result.Stats
+	n := confirmedCount(r.Result)
+	var parts []string
+	for _, c := range []rules.Confidence{rules.High, rules.Medium, rules.Low} {
+		if k := s.ByConfidence[c]; k > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", k, c))
+		}
+	}
+	head := "no findings"
+	if n > 0 {
+		head = fmt.Sprintf("%d %s (%s)", n, plural(n, "finding", "findings"), strings.Join(parts, ", "))
+	}
+	line := fmt.Sprintf("ghtoken: %s; %d %s scanned (%s)", head, s.FilesScanned, plural(s.FilesScanned, "file", "files"), humanBytes(s.BytesScanned))
+	if len(s.Skipped) > 0 {
+		var sk []string
+		total := 0
+		for _, reason := range sortedKeys(s.Skipped) {
+			sk = append(sk, fmt.Sprintf("%d %s", s.Skipped[reason], reason))
+			total += s.Skipped[reason]
+		}
+		line += fmt.Sprintf(", %d skipped (%s)", total, strings.Join(sk, ", "))
+	}
+	if k := s.ByConfidence[rules.Lookalike]; k > 0 {
+		line += fmt.Sprintf(", %d %s", k, plural(k, "look-alike", "look-alikes"))
+		if !r.ShowLookalikes {
+			line += " not shown (--show-lookalikes)"
+		}
+	}
+	line += fmt.Sprintf(" in %.2fs\n", s.Duration.Seconds())
+	fmt.Fprint(w, line)
+}
+
+// writeWarnings tells people, on stderr, about files that could not be read:
+// those are the skips that may hide a token.
+func writeWarnings(w io.Writer, res *scanner.Result) {
+	for _, s := range res.Skipped {
+		if s.Reason == scanner.SkipUnreadable || s.Reason == scanner.SkipNotRegular || s.Reason == scanner.SkipTooLarge {
+			fmt.Fprintf(w, "ghtoken: warning: %s: %s: %s\n", s.Path, s.Reason, s.Detail)
+		}
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+func sortedKeys[K ~string, V any](m map[K]V) []K {
+	keys := make([]K, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func sortedStrings(s []string) []string {
+	slices.Sort(s)
+	return s
+}

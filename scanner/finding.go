@@ -1,0 +1,140 @@
+package scanner
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/ghtoken/ghtoken/rules"
+)
+
+// Finding is one token found in one place.
+type Finding struct {
+	Rule       *rules.Rule
+	Confidence rules.Confidence
+	// Path is slash-separated: relative to the current directory for paths
+	// given as relative, or as given; "-" (or the name given) for a stream.
+	Path string
+	// Line and Column are 1-based; Column counts Unicode code points from
+	// the start of the line. EndColumn is the column just past the token.
+	Line, Column, EndColumn int
+	// Offset is the byte offset of the token in its file.
+	Offset int64
+	// Secret is the whole token. Reporters must mask it unless the person
+	// running the tool asked to see it.
+	Secret string
+	// Fingerprint is rules.Fingerprint(Secret).
+	Fingerprint string
+	// Note explains a low confidence or a look-alike.
+	Note string
+	// Facts decoded from the token itself, zero when unknown.
+	OwnerUserID uint32
+	AppID       int64
+	IssuedAt    time.Time
+	ExpiresAt   time.Time
+	// Stage and Commit say where in git's life the token was found.
+	Stage  rules.Stage
+	Commit *Commit
+}
+
+// Masked returns the token with its middle hidden.
+func (f *Finding) Masked() string { return rules.Mask(f.Rule, f.Secret) }
+
+// Remediation returns the advice for this finding, most urgent first.
+func (f *Finding) Remediation() []string {
+	return rules.Remediation(f.Rule, rules.Place{Path: f.Path, Stage: f.Stage})
+}
+
+// Commit identifies the commit a finding comes from.
+type Commit struct {
+	Hash   string
+	Author string // "Name <email>"
+	Date   time.Time
+}
+
+// SkipReason says why an item was not scanned.
+type SkipReason string
+
+// Skip reasons. They are part of the JSON report.
+const (
+	SkipBinary     SkipReason = "binary"      // a NUL byte in the first 8 KiB
+	SkipTooLarge   SkipReason = "too-large"   // over Options.MaxFileSize
+	SkipNotRegular SkipReason = "not-regular" // FIFO, socket, device: reading could block forever
+	SkipSymlink    SkipReason = "symlink"     // links are not followed inside a walk
+	SkipUnreadable SkipReason = "unreadable"  // the OS refused: Detail has its error
+)
+
+// Skipped is an item that was seen but not (completely) scanned.
+type Skipped struct {
+	Path   string
+	Reason SkipReason
+	Detail string
+}
+
+// Stats counts what a scan did.
+type Stats struct {
+	FilesScanned int
+	BytesScanned int64
+	Skipped      map[SkipReason]int
+	// ByConfidence counts findings by confidence, look-alikes included
+	// whether or not they were asked for.
+	ByConfidence map[rules.Confidence]int
+	Duration     time.Duration
+}
+
+// FilesSeen is the number of items that were scanned or skipped.
+func (s *Stats) FilesSeen() int {
+	n := s.FilesScanned
+	for _, k := range s.Skipped {
+		n += k
+	}
+	return n
+}
+
+// Result is what Scan returns. Findings are sorted by path, line, column,
+// rule, then commit; Skipped by path.
+type Result struct {
+	Findings []Finding
+	Skipped  []Skipped
+	Stats    Stats
+}
+
+func compareFindings(a, b *Finding) int {
+	if c := cmp.Compare(a.Path, b.Path); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Line, b.Line); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Column, b.Column); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(ruleOrder(a.Rule), ruleOrder(b.Rule)); c != 0 {
+		return c
+	}
+	return cmp.Compare(commitKey(a.Commit), commitKey(b.Commit))
+}
+
+var ruleIndex = func() map[*rules.Rule]int {
+	m := map[*rules.Rule]int{}
+	for i, r := range rules.All() {
+		m[r] = i
+	}
+	return m
+}()
+
+func ruleOrder(r *rules.Rule) int { return ruleIndex[r] }
+
+func commitKey(c *Commit) string {
+	if c == nil {
+		return ""
+	}
+	return c.Hash
+}
+
+func (r *Result) sort() {
+	slices.SortFunc(r.Findings, func(a, b Finding) int { return compareFindings(&a, &b) })
+	slices.SortFunc(r.Skipped, func(a, b Skipped) int {
+		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Reason, b.Reason))
+	})
+}

@@ -1,0 +1,106 @@
+package scanner
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+
+	gitignore "github.com/sabhiram/go-gitignore"
+)
+
+// ignorePattern is one line of a .gitignore file. go-gitignore compiles the
+// pattern; precedence across files, negation and anchoring are handled here,
+// because a single go-gitignore matcher cannot tell "no pattern matched" from
+// "a negation matched", which decides whether a deeper file re-includes a path.
+type ignorePattern struct {
+	m      *gitignore.GitIgnore
+	negate bool
+}
+
+// ignoreFile holds the patterns of one .gitignore (or info/exclude), which
+// apply to paths below dir (slash-separated, relative to the walk's root; ""
+// for the root).
+type ignoreFile struct {
+	dir      string
+	patterns []ignorePattern
+	// reroot is the walk root's path relative to the file's tree, for
+	// files above the root (the repository's outer .gitignore files).
+	reroot string
+}
+
+// parseIgnore compiles the lines of a gitignore file.
+func parseIgnore(dir string, data []byte) *ignoreFile {
+	f := &ignoreFile{dir: dir}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	for sc.Scan() {
+		line := strings.TrimRight(sc.Text(), "\r")
+		if trimmed := strings.TrimSpace(line); trimmed == "" || trimmed[0] == '#' {
+			continue
+		}
+		p := ignorePattern{}
+		if line[0] == '!' {
+			p.negate = true
+			line = line[1:]
+		}
+		line = strings.TrimRight(line, " ")
+		// A slash at the start or in the middle anchors the pattern to the
+		// directory of the .gitignore (git's rule); go-gitignore only
+		// anchors a leading slash.
+		body := strings.TrimSuffix(line, "/")
+		if !strings.HasPrefix(line, "/") && !strings.HasPrefix(line, "**/") && strings.Contains(body, "/") {
+			line = "/" + line
+		}
+		p.m = gitignore.CompileIgnoreLines(line)
+		f.patterns = append(f.patterns, p)
+	}
+	return f
+}
+
+// ignoreStack is the list of ignore files that apply to a directory, outermost
+// first. It is immutable once built: children extend a copy.
+type ignoreStack []*ignoreFile
+
+// ignored reports whether rel (slash-separated, relative to the walk's root)
+// is ignored; isDir says whether it is a directory. The last matching pattern
+// wins, deeper files after shallower ones.
+func (s ignoreStack) ignored(rel string, isDir bool) bool {
+	result := false
+	for _, f := range s {
+		sub := rel
+		if f.reroot != "" {
+			sub = f.reroot + "/" + rel
+		}
+		if f.dir != "" {
+			sub = strings.TrimPrefix(sub, f.dir+"/")
+		}
+		if isDir {
+			sub += "/"
+		}
+		for _, p := range f.patterns {
+			if p.m.MatchesPath(sub) {
+				result = !p.negate
+			}
+		}
+	}
+	return result
+}
+
+// with returns the stack extended by absDir/name, if that file exists. A file that exists
+// but cannot be read is returned as an error so the walk can report it.
+func (s ignoreStack) with(absDir, relDir, name string) (ignoreStack, error) {
+	data, err := os.ReadFile(filepath.Join(absDir, name))
+	if err != nil {
+		if os.IsNotExist(err) {
+			return s, nil
+		}
+		return s, err
+	}
+	f := parseIgnore(relDir, data)
+	if len(f.patterns) == 0 {
+		return s, nil
+	}
+	return append(s[:len(s):len(s)], f), nil
+}

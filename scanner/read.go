@@ -1,0 +1,121 @@
+package scanner
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"unicode/utf8"
+
+	"github.com/ghtoken/ghtoken/rules"
+)
+
+// Reading is done in chunks so that memory is bounded whatever the input
+// size. Each chunk keeps the tail of the previous one: rules.MaxContext bytes
+// of context before the region whose matches are reported, and
+// rules.MaxTokenLen+1 bytes so that a token straddling the boundary is seen
+// whole. A match is reported by exactly one chunk: the one whose report
+// region holds its start.
+const (
+	defaultChunkSize = 1 << 20
+	overlap          = rules.MaxTokenLen + 1
+	keep             = rules.MaxContext + overlap
+	binarySniffLen   = 8 << 10
+)
+
+// errBinary is returned by scanStream when the content is binary.
+var errBinary = errors.New("binary content (NUL byte in the first 8 KiB)")
+
+// position turns absolute byte offsets into 1-based line and column numbers
+// (columns count code points). Offsets must be visited in increasing order,
+// and the bytes between two visits must still be in the buffer.
+type position struct {
+	offset int64 // absolute offset of the position
+	line   int
+	col    int // code points from the line start to offset
+}
+
+// advance moves to absolute offset to; data holds the bytes from absolute
+// offset base.
+func (p *position) advance(data []byte, base, to int64) {
+	if to <= p.offset {
+		return
+	}
+	seg := data[p.offset-base : to-base]
+	if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
+		p.line += n
+		seg = seg[bytes.LastIndexByte(seg, '\n')+1:]
+		p.col = 0
+	}
+	p.col += utf8.RuneCount(seg)
+	p.offset = to
+}
+
+// streamMatch is a match with its absolute position.
+type streamMatch struct {
+	rules.Match
+	offset    int64
+	line, col int
+	endCol    int
+	secret    string
+}
+
+// scanStream reads r to the end in chunks of chunkSize bytes, using buf
+// (grown as needed) as its only buffer, and calls emit for each match in
+// order. It returns the number of bytes read.
+func scanStream(r io.Reader, path string, chunkSize int, buf []byte, emit func(streamMatch)) (int64, []byte, error) {
+	if need := keep + chunkSize; cap(buf) < need {
+		buf = make([]byte, need)
+	}
+	buf = buf[:keep+chunkSize]
+	var (
+		base     int64 // absolute offset of buf[0]
+		filled   int
+		emitFrom int64
+		total    int64
+		pos      = position{line: 1}
+		matches  []rules.Match
+		first    = true
+	)
+	opt := rules.Options{Lookalikes: true, Path: path}
+	for {
+		n, err := io.ReadFull(r, buf[filled:])
+		filled += n
+		total += int64(n)
+		eof := false
+		switch {
+		case err == io.EOF || err == io.ErrUnexpectedEOF:
+			eof = true
+		case err != nil:
+			return total, buf, err
+		}
+		data := buf[:filled]
+		if first {
+			first = false
+			if bytes.IndexByte(data[:min(len(data), binarySniffLen)], 0) >= 0 {
+				return total, buf, errBinary
+			}
+		}
+		emitTo := base + int64(filled)
+		if !eof {
+			emitTo -= overlap
+		}
+		matches = rules.Find(data, opt, matches[:0])
+		for _, m := range matches {
+			abs := base + int64(m.Start)
+			if abs < emitFrom || abs >= emitTo {
+				continue
+			}
+			pos.advance(data, base, abs)
+			line, col := pos.line, pos.col+1
+			endCol := col + utf8.RuneCount(data[m.Start:m.End])
+			emit(streamMatch{Match: m, offset: abs, line: line, col: col, endCol: endCol, secret: string(data[m.Start:m.End])})
+		}
+		if eof {
+			return total, buf, nil
+		}
+		newBase := base + int64(filled) - keep
+		pos.advance(data, base, newBase)
+		copy(buf, data[filled-keep:])
+		base, filled, emitFrom = newBase, keep, emitTo
+	}
+}

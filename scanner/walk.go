@@ -1,0 +1,278 @@
+package scanner
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/ghtoken/ghtoken/rules"
+)
+
+// Paths is the Source for the working tree: each entry of Args is a
+// directory (walked), a file, or "-" for Stdin.
+//
+// A directory walk honours .gitignore files at every level, the repository's
+// .git/info/exclude and the .gitignore files between the repository's top and
+// the directory, unless NoIgnore is set. It never enters .git, does not follow
+// symbolic links (they are reported as skipped), and skips FIFOs, sockets and
+// devices without opening them. Entries are visited in lexical order, so the
+// walk is deterministic. Explicit arguments are followed even when they are
+// symbolic links, like find -H.
+type Paths struct {
+	Args     []string
+	NoIgnore bool
+	Stdin    io.Reader // read for "-"; os.Stdin when nil
+}
+
+// Walk implements Source.
+func (p *Paths) Walk(ctx context.Context, emit func(Item) error) error {
+	args := p.Args
+	if len(args) == 0 {
+		args = []string{"."}
+	}
+	for _, arg := range args {
+		if arg == "-" {
+			in := p.Stdin
+			if in == nil {
+				in = os.Stdin
+			}
+			it := Item{Path: "-", Size: -1, Stage: rules.StageStream, NoSizeLimit: true,
+				Open: func() (io.ReadCloser, error) { return io.NopCloser(in), nil }}
+			if err := emit(it); err != nil {
+				return err
+			}
+			continue
+		}
+		info, err := os.Stat(arg)
+		if err != nil {
+			return fmt.Errorf("scan %s: %w", arg, err)
+		}
+		display := filepath.ToSlash(filepath.Clean(arg))
+		if !info.IsDir() {
+			if err := emit(fileItem(arg, display, info)); err != nil {
+				return err
+			}
+			continue
+		}
+		w := walker{ctx: ctx, emit: emit, noIgnore: p.NoIgnore}
+		if err := w.walkRoot(arg, display); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fileItem makes the Item for a file whose type is known from info.
+func fileItem(abs, display string, info fs.FileInfo) Item {
+	it := Item{Path: display, Size: info.Size(), Stage: rules.StageWorkTree}
+	if !info.Mode().IsRegular() {
+		it.Skip = &Skipped{Path: display, Reason: SkipNotRegular, Detail: describeMode(info.Mode())}
+		return it
+	}
+	it.Open = func() (io.ReadCloser, error) { return openRegular(abs) }
+	return it
+}
+
+func describeMode(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe (FIFO): reading could block forever"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	case m&fs.ModeSymlink != 0:
+		return "symbolic link"
+	case m&fs.ModeIrregular != 0:
+		return "irregular file"
+	}
+	return "not a regular file (" + m.Type().String() + ")"
+}
+
+// openRegular opens a file without blocking and refuses anything that is not
+// a regular file by the time it is opened (it may have been replaced by a
+// FIFO since it was listed).
+func openRegular(name string) (io.ReadCloser, error) {
+	f, err := openNonBlocking(name)
+	if err != nil {
+		return nil, err
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		f.Close()
+		return nil, &skipError{reason: SkipNotRegular, detail: describeMode(info.Mode())}
+	}
+	return sizedFile{f, info.Size()}, nil
+}
+
+// sizedFile is an open file that knows its size at open time.
+type sizedFile struct {
+	*os.File
+	size int64
+}
+
+func (f sizedFile) Size() int64 { return f.size }
+
+type walker struct {
+	ctx      context.Context
+	emit     func(Item) error
+	noIgnore bool
+}
+
+// walkRoot walks the directory abs, displayed as display.
+func (w *walker) walkRoot(abs, display string) error {
+	var stack ignoreStack
+	if !w.noIgnore {
+		var err error
+		stack, err = outerIgnores(abs)
+		if err != nil {
+			return err
+		}
+	}
+	prefix := display
+	if prefix == "." {
+		prefix = ""
+	}
+	return w.walkDir(abs, "", prefix, stack)
+}
+
+// outerIgnores loads the ignore files that apply to dir from outside it: the
+// repository's info/exclude and the .gitignore files from the repository's top
+// down to dir's parent. Their patterns are re-rooted so that they apply to
+// paths relative to dir.
+func outerIgnores(dir string) (ignoreStack, error) {
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	top := ""
+	for d := absDir; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			top = d
+			break
+		}
+		if filepath.Dir(d) == d {
+			return nil, nil // not in a repository: only the walk's own .gitignore files apply
+		}
+	}
+	var files []*ignoreFile
+	if info, err := os.Stat(filepath.Join(top, ".git")); err == nil && info.IsDir() {
+		if data, err := os.ReadFile(filepath.Join(top, ".git", "info", "exclude")); err == nil {
+			files = append(files, parseIgnore("", data))
+		}
+	}
+	rel, err := filepath.Rel(top, absDir)
+	if err != nil {
+		return nil, err
+	}
+	relSlash := filepath.ToSlash(rel)
+	if relSlash == "." {
+		relSlash = ""
+	}
+	// .gitignore files strictly above dir; dir's own is read by walkDir.
+	parts := []string{}
+	if relSlash != "" {
+		parts = strings.Split(relSlash, "/")
+	}
+	for i := range parts {
+		d := path.Join(parts[:i]...)
+		data, err := os.ReadFile(filepath.Join(top, filepath.FromSlash(d), ".gitignore"))
+		if err != nil {
+			continue
+		}
+		files = append(files, parseIgnore(d, data))
+	}
+	// Re-root: a pattern file at d (relative to top) sees paths as
+	// relSlash/<path under dir>; express that with a prefixed view.
+	var stack ignoreStack
+	for _, f := range files {
+		stack = append(stack, &ignoreFile{dir: f.dir, patterns: f.patterns, reroot: relSlash})
+	}
+	return stack, nil
+}
+
+// walkDir walks abs, whose path relative to the walk's root is rel ("" for the
+// root) and whose display prefix is display.
+func (w *walker) walkDir(abs, rel, display string, stack ignoreStack) error {
+	if err := w.ctx.Err(); err != nil {
+		return err
+	}
+	if !w.noIgnore {
+		var err error
+		stack, err = stack.with(abs, rel, ".gitignore")
+		if err != nil {
+			if err := w.emitSkip(join(display, ".gitignore"), SkipUnreadable, err.Error()); err != nil {
+				return err
+			}
+		}
+	}
+	entries, err := os.ReadDir(abs)
+	if err != nil && len(entries) == 0 {
+		label := display
+		if label == "" {
+			label = "."
+		}
+		return w.emitSkip(label+"/", SkipUnreadable, err.Error())
+	}
+	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	for _, e := range entries {
+		name := e.Name()
+		childAbs := filepath.Join(abs, name)
+		childRel := join(rel, name)
+		childDisplay := join(display, name)
+		typ := e.Type()
+		if typ.IsDir() {
+			if name == ".git" {
+				continue
+			}
+			if !w.noIgnore && stack.ignored(childRel, true) {
+				continue
+			}
+			if err := w.walkDir(childAbs, childRel, childDisplay, stack); err != nil {
+				return err
+			}
+			continue
+		}
+		if !w.noIgnore && stack.ignored(childRel, false) {
+			continue
+		}
+		switch {
+		case typ&fs.ModeSymlink != 0:
+			target, _ := os.Readlink(childAbs)
+			err = w.emitSkip(childDisplay, SkipSymlink, "symbolic link to "+target+" (not followed)")
+		case typ.IsRegular():
+			// The size comes from the worker's fstat: a stat here would
+			// cost a second system call per file.
+			p := childAbs
+			err = w.emit(Item{Path: childDisplay, Size: -1, Stage: rules.StageWorkTree,
+				Open: func() (io.ReadCloser, error) { return openRegular(p) }})
+		default:
+			err = w.emitSkip(childDisplay, SkipNotRegular, describeMode(typ))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *walker) emitSkip(display string, reason SkipReason, detail string) error {
+	return w.emit(Item{Path: display, Skip: &Skipped{Path: display, Reason: reason, Detail: detail}})
+}
+
+func join(dir, name string) string {
+	if dir == "" {
+		return name
+	}
+	return dir + "/" + name
+}
