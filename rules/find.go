@@ -78,13 +78,17 @@ func Find(buf []byte, opt Options, dst []Match) []Match {
 		f.each('G', f.atUpperG)
 	}
 	out := f.dst[first:]
-	if len(out) > 1 {
+	// The 'g' pass yields matches in order; only 'G' keywords and the rare
+	// legacy value reached before a later token need a sort.
+	if len(out) > 1 && !slices.IsSortedFunc(out, func(a, b Match) int { return a.Start - b.Start }) {
 		slices.SortFunc(out, func(a, b Match) int {
 			if a.Start != b.Start {
 				return a.Start - b.Start
 			}
 			return ruleIndex(a.Rule) - ruleIndex(b.Rule)
 		})
+	}
+	if len(out) > 1 {
 		// Legacy values can be reached from two keywords.
 		out = slices.CompactFunc(out, func(a, b Match) bool {
 			return a.Start == b.Start && a.End == b.End && a.Rule == b.Rule

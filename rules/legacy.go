@@ -3,6 +3,7 @@ package rules
 import (
 	"bytes"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -74,15 +75,17 @@ func keywordIdent(ident []byte, k int) bool {
 	if !containsAny(s, tokenWords) {
 		return false
 	}
-	for _, seg := range strings.FieldsFunc(s, func(r rune) bool { return r == '_' || r == '-' || r == '.' }) {
-		for _, w := range shaWords {
-			if seg == w {
-				return false
-			}
+	// Reject identifiers with a segment that names a hash (GITHUB_SHA,
+	// github.commit_sha): their values are SHAs, not tokens.
+	for seg := range strings.FieldsFuncSeq(s, isIdentSeparator) {
+		if slices.Contains(shaWords, seg) {
+			return false
 		}
 	}
 	return true
 }
+
+func isIdentSeparator(r rune) bool { return r == '_' || r == '-' || r == '.' }
 
 func hasAnyPrefix(s string, words []string) bool {
 	for _, w := range words {

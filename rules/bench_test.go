@@ -1,0 +1,62 @@
+package rules_test
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/ghtoken/ghtoken/rules"
+	"github.com/ghtoken/ghtoken/rules/rulestest"
+)
+
+// realisticSource is about 4 MiB of the Go standard library's own source:
+// real code and comments, with the usual density of "g", "G" and "github".
+func realisticSource(b *testing.B) []byte {
+	b.Helper()
+	var buf []byte
+	root := filepath.Join(runtime.GOROOT(), "src", "net", "http")
+	filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || len(buf) > 4<<20 {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err == nil {
+			buf = append(buf, data...)
+		}
+		return nil
+	})
+	if len(buf) < 1<<20 {
+		b.Skip("GOROOT source not available")
+	}
+	return buf
+}
+
+// BenchmarkFindSource measures throughput on source text without tokens.
+func BenchmarkFindSource(b *testing.B) {
+	data := realisticSource(b)
+	b.SetBytes(int64(len(data)))
+	var dst []rules.Match
+	for b.Loop() {
+		dst = rules.Find(data, rules.Options{Lookalikes: true}, dst[:0])
+	}
+}
+
+// BenchmarkFindDense measures throughput on text with a token (of every
+// kind, in turn) on every line.
+func BenchmarkFindDense(b *testing.B) {
+	var sb strings.Builder
+	for i := 0; sb.Len() < 4<<20; i++ {
+		k := rulestest.Kinds[i%len(rulestest.Kinds)]
+		sb.WriteString("GITHUB_TOKEN=")
+		sb.WriteString(rulestest.Token(k, string(rune('a'+i%26))))
+		sb.WriteString("\n")
+	}
+	data := []byte(sb.String())
+	b.SetBytes(int64(len(data)))
+	var dst []rules.Match
+	for b.Loop() {
+		dst = rules.Find(data, rules.Options{Lookalikes: true}, dst[:0])
+	}
+}

@@ -1,0 +1,133 @@
+package scanner
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/ghtoken/ghtoken/rules"
+	"github.com/ghtoken/ghtoken/rules/rulestest"
+)
+
+func collect(t testing.TB, data []byte, chunk int) []streamMatch {
+	t.Helper()
+	var out []streamMatch
+	_, _, err := scanStream(bytes.NewReader(data), "", chunk, nil, func(m streamMatch) { out = append(out, m) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestChunkBoundaries slides a token of every kind across chunk boundaries,
+// one byte at a time, and expects it exactly once at the right line and
+// column, whatever the chunk size.
+func TestChunkBoundaries(t *testing.T) {
+	for _, kind := range []string{rulestest.ClassicPAT, rulestest.AppRefresh, rulestest.FineGrained, rulestest.Stateless} {
+		tok := rulestest.Token(kind, "boundary")
+		for _, chunk := range []int{13, 97} {
+			// The first boundary falls after keep+chunk bytes; moving the
+			// token one byte at a time from before it to past it puts every
+			// byte of the token (and the byte after it) on the boundary.
+			first := keep + chunk - len(tok) - 20
+			for pad := first; pad < first+chunk+len(tok)+20; pad++ {
+				data := []byte("line one\n" + strings.Repeat("x", pad) + " " + tok + " \nlast line\n")
+				ms := collect(t, data, chunk)
+				if len(ms) != 1 {
+					t.Fatalf("%s chunk %d pad %d: %d matches", kind, chunk, pad, len(ms))
+				}
+				m := ms[0]
+				if m.secret != tok || m.line != 2 || m.col != pad+2 || m.offset != int64(9+pad+1) {
+					t.Fatalf("%s chunk %d pad %d: got line %d col %d offset %d", kind, chunk, pad, m.line, m.col, m.offset)
+				}
+			}
+		}
+	}
+}
+
+// TestChunkInvariance scans random text with planted tokens and keywords in
+// chunks of many sizes; the matches must equal those of one rules.Find over
+// the whole input.
+func TestChunkInvariance(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	pieces := []string{"g", "G", "h", "_", " ", "\n", "\r\n", "é", "GITHUB_TOKEN=", "github_pat_", "ghp_", "x"}
+	for round := range 10 {
+		var b strings.Builder
+		for b.Len() < 20000 {
+			if rng.IntN(40) == 0 {
+				k := rulestest.Kinds[rng.IntN(len(rulestest.Kinds))]
+				b.WriteString(" " + rulestest.Token(k, fmt.Sprint(round, b.Len())) + "\n")
+				continue
+			}
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		data := []byte(b.String())
+		whole := rules.Find(data, rules.Options{Lookalikes: true}, nil)
+		for _, chunk := range []int{7, 100, 4096, 1 << 20} {
+			got := collect(t, data, chunk)
+			if len(got) != len(whole) {
+				t.Fatalf("round %d chunk %d: %d matches, whole input has %d", round, chunk, len(got), len(whole))
+			}
+			for i, m := range got {
+				w := whole[i]
+				if m.offset != int64(w.Start) || m.Rule != w.Rule || m.Confidence != w.Confidence || m.secret != string(data[w.Start:w.End]) {
+					t.Fatalf("round %d chunk %d match %d: %s@%d, whole input has %s@%d", round, chunk, i, m.Rule.ID, m.offset, w.Rule.ID, w.Start)
+				}
+				wantLine := 1 + bytes.Count(data[:w.Start], []byte("\n"))
+				if m.line != wantLine {
+					t.Fatalf("round %d chunk %d: line %d, want %d", round, chunk, m.line, wantLine)
+				}
+			}
+		}
+	}
+}
+
+// FuzzChunkedReader checks that any chunk size gives the findings of the
+// whole input.
+func FuzzChunkedReader(f *testing.F) {
+	f.Add([]byte("GITHUB_TOKEN=\n"), uint16(3), uint16(5))
+	f.Add([]byte("a\nb\r\nc"), uint16(1), uint16(0))
+	f.Fuzz(func(t *testing.T, data []byte, chunk uint16, at uint16) {
+		tok := rulestest.Token(rulestest.Kinds[int(at)%len(rulestest.Kinds)], "fuzz")
+		pos := int(at) % (len(data) + 1)
+		data = append(append(append(append([]byte{}, data[:pos]...), ' '), tok...), append([]byte{' '}, data[pos:]...)...)
+		if bytes.IndexByte(data[:min(len(data), binarySniffLen)], 0) >= 0 {
+			return
+		}
+		whole := rules.Find(data, rules.Options{Lookalikes: true}, nil)
+		got := collect(t, data, int(chunk)%5000+1)
+		if len(got) != len(whole) {
+			t.Fatalf("chunk %d: %d matches, whole input has %d", int(chunk)%5000+1, len(got), len(whole))
+		}
+		for i, m := range got {
+			if m.offset != int64(whole[i].Start) || m.Rule != whole[i].Rule {
+				t.Fatalf("match %d differs", i)
+			}
+		}
+	})
+}
+
+func TestBinarySkipped(t *testing.T) {
+	data := append([]byte("abc\x00"), []byte(rulestest.Token(rulestest.ClassicPAT, "bin"))...)
+	_, _, err := scanStream(bytes.NewReader(data), "", 64, nil, func(streamMatch) { t.Fatal("binary content scanned") })
+	if err != errBinary {
+		t.Fatalf("err = %v, want errBinary", err)
+	}
+}
+
+func TestLineSet(t *testing.T) {
+	var s LineSet
+	s.Add(10, 3) // 10-12
+	s.Add(1, 1)
+	s.Add(12, 5) // 12-16, merges
+	for line, want := range map[int]bool{0: false, 1: true, 2: false, 9: false, 10: true, 16: true, 17: false} {
+		if s.Contains(line) != want {
+			t.Errorf("Contains(%d) = %v", line, !want)
+		}
+	}
+	if len(s.ranges) != 2 {
+		t.Errorf("ranges = %v, want 2 merged ranges", s.ranges)
+	}
+}
