@@ -3,8 +3,6 @@ package rules
 import (
 	"bytes"
 	"math"
-	"slices"
-	"strings"
 )
 
 // Legacy tokens are 40 lower-case hex characters, indistinguishable from a
@@ -54,7 +52,8 @@ func (f *finder) atKeyword(p int) {
 }
 
 // keywordIdent reports whether ident (with a keyword candidate at offset k)
-// names a GitHub credential.
+// names a GitHub credential. It runs for every "github" or "gh" in the input,
+// so it works on a stack copy and never allocates.
 func keywordIdent(ident []byte, k int) bool {
 	var lower [2 * identMax]byte
 	l := lower[:len(ident)]
@@ -64,41 +63,44 @@ func keywordIdent(ident []byte, k int) bool {
 		}
 		l[i] = c
 	}
-	s := string(l) // small, stays on the stack in practice
-	rest := s[k:]
-	isGitHub := strings.HasPrefix(rest, "github")
-	isGh := strings.HasPrefix(rest, "gh") && (k == 0 || !alnum[s[k-1]]) &&
+	rest := l[k:]
+	isGitHub := bytes.HasPrefix(rest, []byte("github"))
+	isGh := bytes.HasPrefix(rest, []byte("gh")) && (k == 0 || !alnum[l[k-1]]) &&
 		(len(rest) == 2 || !alnum[rest[2]] || hasAnyPrefix(rest[2:], tokenWords))
 	if !isGitHub && !isGh {
 		return false
 	}
-	if !containsAny(s, tokenWords) {
+	if !containsAny(l, tokenWords) {
 		return false
 	}
 	// Reject identifiers with a segment that names a hash (GITHUB_SHA,
 	// github.commit_sha): their values are SHAs, not tokens.
-	for seg := range strings.FieldsFuncSeq(s, isIdentSeparator) {
-		if slices.Contains(shaWords, seg) {
-			return false
+	for start, i := 0, 0; i <= len(l); i++ {
+		if i < len(l) && l[i] != '_' && l[i] != '-' && l[i] != '.' {
+			continue
 		}
+		for _, w := range shaWords {
+			if string(l[start:i]) == w {
+				return false
+			}
+		}
+		start = i + 1
 	}
 	return true
 }
 
-func isIdentSeparator(r rune) bool { return r == '_' || r == '-' || r == '.' }
-
-func hasAnyPrefix(s string, words []string) bool {
+func hasAnyPrefix(s []byte, words []string) bool {
 	for _, w := range words {
-		if strings.HasPrefix(s, w) {
+		if bytes.HasPrefix(s, []byte(w)) {
 			return true
 		}
 	}
 	return false
 }
 
-func containsAny(s string, words []string) bool {
+func containsAny(s []byte, words []string) bool {
 	for _, w := range words {
-		if strings.Contains(s, w) {
+		if bytes.Contains(s, []byte(w)) {
 			return true
 		}
 	}
