@@ -44,7 +44,7 @@ func Remediation(r *Rule, place Place) []string {
 	case StageStaged:
 		out = append(out, "It is not committed yet: remove it from the file, unstage it (git restore --staged <file> or git add the fixed file), and keep it out of the repository.")
 	case StageCommitted:
-		out = append(out, "It is in a commit: treat it as exposed. Rewriting history (git filter-repo, then GitHub Support for cached views and pull-request refs) does not undo the exposure; revoking does.")
+		out = append(out, "It is in a commit: treat it as exposed. Rewriting history (git filter-repo, then GitHub Support for cached views and pull-request refs) does not undo the exposure; revoking does. GitHub revokes valid tokens pushed to public repositories automatically, not those in private ones.")
 	default:
 		out = append(out, "If this file was ever committed or pushed, treat the token as exposed: rewriting history does not undo that, revoking does.")
 	}

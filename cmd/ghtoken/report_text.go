@@ -45,7 +45,7 @@ func (textReporter) Report(w io.Writer, r *report) error {
 			continue
 		}
 		for j, step := range f.Remediation() {
-			bullet := "  "
+			bullet := "- "
 			if j == 0 {
 				bullet = "→ "
 			}

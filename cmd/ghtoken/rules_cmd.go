@@ -48,7 +48,7 @@ func (e *env) rules(args []string) int {
 		for _, r := range list {
 			ew.printf("%s\n  %s [%s]\n  matches: %s\n", r.ID, r.Title, r.Confidence, wrap(r.Matches, 84, "           "))
 			for i, step := range r.Remediation {
-				bullet := "  "
+				bullet := "- "
 				if i == 0 {
 					bullet = "→ "
 				}
