@@ -111,13 +111,21 @@ func (o *workerResult) skip(it Item, reason SkipReason, detail string) {
 	o.skipped = append(o.skipped, Skipped{Path: it.Path, Reason: reason, Detail: detail})
 }
 
+// tooLarge skips it if its known size is over the limit.
+func (o *workerResult) tooLarge(it Item, opt Options) bool {
+	if opt.MaxFileSize <= 0 || it.Size <= opt.MaxFileSize || it.NoSizeLimit {
+		return false
+	}
+	o.skip(it, SkipTooLarge, fmt.Sprintf("%d bytes, over the %d-byte limit (--max-file-size)", it.Size, opt.MaxFileSize))
+	return true
+}
+
 func (o *workerResult) scanItem(it Item, opt Options, chunk int, buf []byte) []byte {
 	if it.Skip != nil {
 		o.skipped = append(o.skipped, *it.Skip)
 		return buf
 	}
-	if opt.MaxFileSize > 0 && it.Size > opt.MaxFileSize && !it.NoSizeLimit {
-		o.skip(it, SkipTooLarge, fmt.Sprintf("%d bytes, over the %d-byte limit (--max-file-size)", it.Size, opt.MaxFileSize))
+	if o.tooLarge(it, opt) {
 		return buf
 	}
 	rc, err := it.Open()
@@ -132,9 +140,9 @@ func (o *workerResult) scanItem(it Item, opt Options, chunk int, buf []byte) []b
 	}
 	defer rc.Close()
 	if s, ok := rc.(interface{ Size() int64 }); ok && it.Size < 0 {
+		// Walks leave the size to the open file's fstat.
 		it.Size = s.Size()
-		if opt.MaxFileSize > 0 && it.Size > opt.MaxFileSize && !it.NoSizeLimit {
-			o.skip(it, SkipTooLarge, fmt.Sprintf("%d bytes, over the %d-byte limit (--max-file-size)", it.Size, opt.MaxFileSize))
+		if o.tooLarge(it, opt) {
 			return buf
 		}
 	}
