@@ -3,6 +3,7 @@ package rules
 import (
 	"path"
 	"strings"
+	"time"
 )
 
 // Stage says where a token was found, which changes what has to be done.
@@ -33,13 +34,39 @@ const (
 	oauthAppsURL           = "https://github.com/settings/applications"
 )
 
+// Facts are what the token itself says that changes the advice.
+type Facts struct {
+	// ExpiresAt is when the token stops working as the token itself says (a
+	// stateless installation token's JWT exp), zero when unknown.
+	ExpiresAt time.Time
+	// Now is the moment the advice is for; zero means time.Now().
+	Now time.Time
+}
+
 // Remediation returns what to do about a token of rule r found at place, most
 // urgent first. Each entry is one sentence or two; the first is the one-line
 // summary used where space is short.
 func Remediation(r *Rule, place Place) []string {
+	return RemediationFor(r, place, Facts{})
+}
+
+// RemediationFor is Remediation for a token whose facts are known: an
+// installation token that has already expired is still reported, but the
+// advice starts with cleaning up rather than revoking.
+func RemediationFor(r *Rule, place Place, facts Facts) []string {
+	now := facts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
 	var out []string
-	out = append(out, revokeStep(r))
-	out = append(out, "Create a replacement only if still needed, and update every service that used the old token.")
+	if r.Kind == KindAppInstallation && !facts.ExpiresAt.IsZero() && facts.ExpiresAt.Before(now) {
+		out = append(out, "Lower urgency: this installation token expired on "+facts.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC")+
+			" (its JWT says so; decoded, not verified), so it no longer grants access and needs no revocation. Remove it from the file.",
+			"If the app's private key leaked with it, rotate the key: the key mints new tokens.")
+	} else {
+		out = append(out, revokeStep(r))
+		out = append(out, "Create a replacement only if still needed, and update every service that used the old token.")
+	}
 	switch place.Stage {
 	case StageStaged:
 		out = append(out, "It is not committed yet: remove it from the file, unstage it (git restore --staged <file> or git add the fixed file), and keep it out of the repository.")

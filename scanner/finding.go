@@ -42,7 +42,7 @@ func (f *Finding) Masked() string { return rules.Mask(f.Rule, f.Secret) }
 
 // Remediation returns the advice for this finding, most urgent first.
 func (f *Finding) Remediation() []string {
-	return rules.Remediation(f.Rule, rules.Place{Path: f.Path, Stage: f.Stage})
+	return rules.RemediationFor(f.Rule, rules.Place{Path: f.Path, Stage: f.Stage}, rules.Facts{ExpiresAt: f.ExpiresAt})
 }
 
 // Commit identifies the commit a finding comes from.

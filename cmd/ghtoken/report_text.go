@@ -72,6 +72,9 @@ func facts(f *scanner.Finding, now time.Time) [][2]string {
 	if f.AppID != 0 {
 		out = append(out, [2]string{"app", fmt.Sprintf("GitHub App id %d", f.AppID)})
 	}
+	if !f.IssuedAt.IsZero() {
+		out = append(out, [2]string{"issued", f.IssuedAt.UTC().Format(time.RFC3339)})
+	}
 	if !f.ExpiresAt.IsZero() {
 		out = append(out, [2]string{"expires", f.ExpiresAt.UTC().Format(time.RFC3339) + " (" + relative(f.ExpiresAt, now) + ")"})
 	}
@@ -81,25 +84,26 @@ func facts(f *scanner.Finding, now time.Time) [][2]string {
 	return out
 }
 
+// relative says how an expiry relates to now: "expired 3 days ago" or
+// "valid for 42 more minutes".
 func relative(t, now time.Time) string {
 	d := t.Sub(now)
 	past := d < 0
 	if past {
 		d = -d
 	}
-	var s string
+	n, unit := int(d.Minutes()), "minute"
 	switch {
 	case d >= 48*time.Hour:
-		s = fmt.Sprintf("%d days", int(d.Hours()/24))
+		n, unit = int(d.Hours()/24), "day"
 	case d >= 2*time.Hour:
-		s = fmt.Sprintf("%d hours", int(d.Hours()))
-	default:
-		s = fmt.Sprintf("%d minutes", int(d.Minutes()))
+		n, unit = int(d.Hours()), "hour"
 	}
+	units := plural(n, unit, unit+"s")
 	if past {
-		return "expired " + s + " ago"
+		return fmt.Sprintf("expired %d %s ago", n, units)
 	}
-	return "valid for " + s + " more"
+	return fmt.Sprintf("valid for %d more %s", n, units)
 }
 
 // wrap folds s at width columns, indenting continuation lines.

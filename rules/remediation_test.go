@@ -1,0 +1,41 @@
+package rules_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ghtoken/ghtoken/rules"
+)
+
+func TestRemediationExpiredInstallationToken(t *testing.T) {
+	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	place := rules.Place{Path: "ci.log", Stage: rules.StageCommitted}
+	tests := []struct {
+		name      string
+		rule      *rules.Rule
+		expires   time.Time
+		wantFirst string
+	}{
+		{"expired", rules.StatelessInstallation, now.Add(-72 * time.Hour), "Lower urgency: this installation token expired on 2026-04-28 12:00 UTC"},
+		{"still valid", rules.StatelessInstallation, now.Add(30 * time.Minute), "Revoke this installation token now"},
+		{"no expiry known", rules.AppInstallation, time.Time{}, "Revoke this installation token now"},
+		// Only installation tokens carry a trusted-enough expiry offline.
+		{"other kinds ignore it", rules.ClassicPAT, now.Add(-time.Hour), "Revoke this classic personal access token now"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			steps := rules.RemediationFor(tt.rule, place, rules.Facts{ExpiresAt: tt.expires, Now: now})
+			if !strings.HasPrefix(steps[0], tt.wantFirst) {
+				t.Errorf("first step %q, want prefix %q", steps[0], tt.wantFirst)
+			}
+			// Where it was found still matters: a committed token stays in history.
+			if !strings.Contains(strings.Join(steps, " "), "It is in a commit") {
+				t.Errorf("steps lost the stage advice: %q", steps)
+			}
+		})
+	}
+	if got, want := rules.Remediation(rules.ClassicPAT, place), rules.RemediationFor(rules.ClassicPAT, place, rules.Facts{}); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Error("Remediation and RemediationFor without facts differ")
+	}
+}
