@@ -39,11 +39,14 @@ type env struct {
 	// terminal, NO_COLOR and --no-color.
 	colour bool
 	getenv func(string) string
+	// isTerminal says whether a reader is a terminal a person can answer a
+	// confirmation on.
+	isTerminal func(io.Reader) bool
 }
 
 // run is main without the process: it returns the exit status.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, colour: !color.NoColor, getenv: os.Getenv}
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, colour: !color.NoColor, getenv: os.Getenv, isTerminal: isTerminalFile}
 	return e.dispatch(args)
 }
 
@@ -56,6 +59,8 @@ func (e *env) dispatch(args []string) int {
 		return e.scan(args[1:])
 	case "rules":
 		return e.rules(args[1:])
+	case "revoke":
+		return e.revoke(args[1:])
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 {
 			return e.help(args[1])
@@ -85,6 +90,8 @@ func (e *env) help(topic string) int {
 		fmt.Fprint(e.stdout, scanUsage)
 	case "rules":
 		fmt.Fprint(e.stdout, rulesUsage)
+	case "revoke":
+		fmt.Fprint(e.stdout, revokeUsage)
 	default:
 		fmt.Fprintf(e.stderr, "ghtoken: no help for %q\n", topic)
 		return exitError
@@ -97,10 +104,12 @@ const usage = `ghtoken finds leaked GitHub tokens and says what to do about each
 Usage:
   ghtoken [scan] [flags] [PATH...]   scan files and directories (default: .)
   ghtoken rules [--format json]      list the rules, what they match and their advice
+  ghtoken revoke [flags] [PATH...]   revoke leaked tokens through GitHub's API
   ghtoken help [COMMAND]             show help
   ghtoken version                    print the version
 
-Run "ghtoken help scan" for the scan flags.
+Run "ghtoken help scan" for the scan flags (--verify checks tokens against
+GitHub) and "ghtoken help revoke" for revocation.
 
 Exit status: 0 no findings, 1 findings, 2 error.
 `

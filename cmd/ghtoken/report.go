@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/ghtoken/ghtoken/github"
 	"github.com/ghtoken/ghtoken/rules"
 	"github.com/ghtoken/ghtoken/scanner"
 )
@@ -15,6 +16,13 @@ type report struct {
 	ShowSecrets    bool // print whole tokens: only when asked on the command line
 	ShowLookalikes bool
 	Colour         bool
+	// Verified holds what --verify learnt, by fingerprint; nil without it.
+	Verified map[string]*github.Verification
+}
+
+// verification returns what --verify learnt about f's token, or nil.
+func (r *report) verification(f *scanner.Finding) *github.Verification {
+	return r.Verified[f.Fingerprint]
 }
 
 // secret returns the token text as the report may show it.

@@ -38,6 +38,8 @@ type jsonFinding struct {
 	IssuedAt         *time.Time  `json:"issued_at,omitempty"`
 	ExpiresAt        *time.Time  `json:"expires_at,omitempty"`
 	Commit           *jsonCommit `json:"commit,omitempty"`
+	// Verification is present only with --verify.
+	Verification *jsonVerification `json:"verification,omitempty"`
 }
 
 type jsonCommit struct {
@@ -86,6 +88,7 @@ func (jsonReporter) Report(w io.Writer, r *report) error {
 			Remediation: steps[0], RemediationSteps: steps, Note: f.Note,
 			OwnerUserID: f.OwnerUserID, AppID: f.AppID, IssuedAt: timePtr(f.IssuedAt), ExpiresAt: timePtr(f.ExpiresAt),
 		}
+		jf.Verification = newJSONVerification(r.verification(f))
 		if c := f.Commit; c != nil {
 			jf.Commit = &jsonCommit{Hash: c.Hash, Author: c.Author, Date: c.Date.UTC()}
 		}

@@ -37,8 +37,12 @@ func (textReporter) Report(w io.Writer, r *report) error {
 		ew.printf("%s %s %s\n", loc(fmt.Sprintf("%s:%d:%d:", f.Path, f.Line, f.Column)), bold(f.Rule.Title), conf[f.Confidence]("["+f.Confidence.String()+"]"))
 		ew.printf("    token:       %s\n", r.secret(f))
 		ew.printf("    rule:        %s   fingerprint: %s\n", f.Rule.ID, f.Fingerprint)
-		for _, fact := range facts(f, time.Now()) {
+		now := time.Now()
+		for _, fact := range facts(f, now) {
 			ew.printf("    %-12s %s\n", fact[0]+":", fact[1])
+		}
+		if v := r.verification(f); v != nil {
+			ew.printf("    %-12s %s\n", "verified:", verificationText(v, now))
 		}
 		if f.Confidence == rules.Lookalike {
 			ew.printf("    %s\n\n", dim("look-alike ("+f.Note+"): not a finding, listed because --show-lookalikes was given"))

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ghtoken/ghtoken/github"
 	"github.com/ghtoken/ghtoken/scanner"
 )
 
@@ -28,6 +29,10 @@ Flags:
                         a reason other than being binary or a symbolic link
   --no-color            no colour in text output (also NO_COLOR=1)
   --workers N           files read at once (default: the number of CPUs)
+  --verify              ask GitHub whether each confirmed token is live (sends
+                        each distinct token once to the API; off by default)
+  --github-api-url URL  API for --verify (default $GITHUB_API_URL, else
+                        https://api.github.com; GHES: https://HOST/api/v3)
 
 Exit status: 0 no findings, 1 findings, 2 error.
 `
@@ -42,6 +47,8 @@ type scanFlags struct {
 	strict         bool
 	noColor        bool
 	workers        int
+	verify         bool
+	githubAPIURL   string
 }
 
 func newScanFlagSet(f *scanFlags) *flag.FlagSet {
@@ -56,6 +63,8 @@ func newScanFlagSet(f *scanFlags) *flag.FlagSet {
 	fs.BoolVar(&f.strict, "strict", false, "")
 	fs.BoolVar(&f.noColor, "no-color", false, "")
 	fs.IntVar(&f.workers, "workers", 0, "")
+	fs.BoolVar(&f.verify, "verify", false, "")
+	fs.StringVar(&f.githubAPIURL, "github-api-url", "", "")
 	return fs
 }
 
@@ -100,6 +109,14 @@ func (e *env) scan(args []string) int {
 	if f.noColor || e.getenv("NO_COLOR") != "" {
 		e.colour = false
 	}
+	var api *github.Client
+	if f.verify {
+		// Checked before scanning: a bad URL should not cost a whole scan.
+		if api, err = e.apiClient(f.githubAPIURL); err != nil {
+			fmt.Fprintf(e.stderr, "ghtoken scan: %v\n", err)
+			return exitError
+		}
+	}
 	src := &scanner.Paths{Args: paths, NoIgnore: f.noIgnore, Stdin: e.stdin}
 	res, err := scanner.Scan(e.ctx, src, scanner.Options{
 		MaxFileSize: int64(f.maxFileSize),
@@ -111,6 +128,10 @@ func (e *env) scan(args []string) int {
 		return exitError
 	}
 	r := &report{Result: res, ShowSecrets: f.showSecrets, ShowLookalikes: f.showLookalikes, Colour: e.colour}
+	if api != nil {
+		r.Verified = e.verifyFindings(api, res)
+		writeVerifySummary(e.stderr, api, r.Verified)
+	}
 	if err := rep.Report(e.stdout, r); err != nil {
 		fmt.Fprintf(e.stderr, "ghtoken: write report: %v\n", err)
 		return exitError

@@ -1,0 +1,279 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/mattn/go-isatty"
+
+	"github.com/ghtoken/ghtoken/github"
+	"github.com/ghtoken/ghtoken/rules"
+	"github.com/ghtoken/ghtoken/scanner"
+)
+
+const revokeUsage = `Usage: ghtoken revoke [scan flags] [--yes] [--dry-run] [PATH...]
+       ghtoken revoke --from REPORT.json [--yes] [--dry-run]
+
+Revokes leaked tokens through GitHub's credential revocation API
+(POST /credentials/revoke), which takes anyone's leaked token, unauthenticated:
+GitHub revokes it at once and emails its owner. This cannot be undone.
+
+The tokens come from a fresh scan of PATH (default .; "-" reads standard
+input), or from a JSON report written by "ghtoken scan --format json
+--show-secrets" (--from FILE, or --from - for standard input). Only confirmed
+tokens are sent, never look-alikes. Installation tokens (ghs_) and legacy
+40-hex tokens are not accepted by the API: they are listed with how to revoke
+them instead.
+
+ghtoken lists what it will revoke (masked) and asks for confirmation on the
+terminal. Without a terminal, --yes is required: nothing is ever sent without
+one or the other.
+
+Flags (and every flag of "ghtoken help scan"):
+  --from FILE           read tokens from a JSON report instead of scanning
+  --yes                 do not ask for confirmation (for scripts)
+  --dry-run             list what would be revoked and send nothing
+  --github-api-url URL  API base (default $GITHUB_API_URL, else
+                        https://api.github.com)
+
+Exit status: 0 every token revoked (GitHub answered 202 to every request) or
+nothing found; 1 tokens remain that this command did not revoke (declined,
+--dry-run, or a kind the API does not take); 2 an error, including a request
+GitHub did not accept (422) or that failed.
+`
+
+// revokeCandidate is one distinct token that may be revoked.
+type revokeCandidate struct {
+	rule   *rules.Rule
+	secret string
+	where  string // first place it was found
+	more   int    // how many other places
+}
+
+func (e *env) revoke(args []string) int {
+	var f scanFlags
+	fs := newScanFlagSet(&f)
+	var from string
+	var yes, dryRun bool
+	fs.StringVar(&from, "from", "", "")
+	fs.BoolVar(&yes, "yes", false, "")
+	fs.BoolVar(&dryRun, "dry-run", false, "")
+	paths, err := parseInterleaved(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(e.stdout, revokeUsage)
+			return exitClean
+		}
+		fmt.Fprintf(e.stderr, "ghtoken revoke: %v\nRun \"ghtoken help revoke\" for usage.\n", err)
+		return exitError
+	}
+	api, err := e.apiClient(f.githubAPIURL)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "ghtoken revoke: %v\n", err)
+		return exitError
+	}
+	var cands []revokeCandidate
+	stdinUsed := from == "-" || slices.Contains(paths, "-")
+	switch {
+	case from != "" && len(paths) > 0:
+		fmt.Fprintf(e.stderr, "ghtoken revoke: give either --from or paths to scan, not both\n")
+		return exitError
+	case from != "":
+		cands, err = e.candidatesFromReport(from)
+	default:
+		cands, err = e.candidatesFromScan(paths, f)
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "ghtoken revoke: %v\n", err)
+		return exitError
+	}
+
+	var send []revokeCandidate
+	var keep []revokeCandidate
+	for _, c := range cands {
+		if ok, _ := github.Revocable(c.rule); ok {
+			send = append(send, c)
+		} else {
+			keep = append(keep, c)
+		}
+	}
+	if len(cands) == 0 {
+		fmt.Fprintln(e.stdout, "ghtoken revoke: no tokens found; nothing to revoke")
+		return exitClean
+	}
+	if len(keep) > 0 {
+		fmt.Fprintf(e.stdout, "Not revocable through GitHub's API (%d):\n", len(keep))
+		for _, c := range keep {
+			_, how := github.Revocable(c.rule)
+			fmt.Fprintf(e.stdout, "  %s  %s  %s\n      %s\n", rules.Mask(c.rule, c.secret), c.rule.ID, c.place(), how)
+		}
+	}
+	if len(send) == 0 {
+		return exitFindings
+	}
+	fmt.Fprintf(e.stdout, "Will revoke %d %s through %s/credentials/revoke:\n", len(send), plural(len(send), "token", "tokens"), api.BaseURL)
+	for _, c := range send {
+		fmt.Fprintf(e.stdout, "  %s  %s  %s\n", rules.Mask(c.rule, c.secret), c.rule.ID, c.place())
+	}
+	if dryRun {
+		fmt.Fprintln(e.stdout, "Dry run: nothing was sent.")
+		return exitFindings
+	}
+	if !yes {
+		switch {
+		case stdinUsed:
+			fmt.Fprintln(e.stderr, "ghtoken revoke: standard input held the tokens, so it cannot answer the confirmation; nothing was sent. Rerun with --yes to revoke them.")
+			return exitError
+		case !e.isTerminal(e.stdin):
+			fmt.Fprintln(e.stderr, "ghtoken revoke: no terminal to ask for confirmation on; nothing was sent. Revocation cannot be undone: rerun with --yes to revoke them.")
+			return exitError
+		}
+		fmt.Fprintf(e.stderr, "Revoke these %d %s? GitHub revokes them at once and emails their owners; this cannot be undone. Type \"yes\" to confirm: ", len(send), plural(len(send), "token", "tokens"))
+		answer, _ := bufio.NewReader(e.stdin).ReadString('\n')
+		if strings.TrimSpace(answer) != "yes" {
+			fmt.Fprintln(e.stdout, "Not confirmed: nothing was sent.")
+			return exitFindings
+		}
+	}
+	secrets := make([]string, len(send))
+	for i, c := range send {
+		secrets[i] = c.secret
+	}
+	code := exitClean
+	if len(keep) > 0 {
+		code = exitFindings
+	}
+	for i, b := range api.Revoke(e.ctx, secrets) {
+		line := fmt.Sprintf("request %d (tokens %d-%d): %s", i+1, b.First+1, b.First+b.Count, b.Outcome)
+		if b.HTTPStatus != 0 {
+			line += fmt.Sprintf(" (HTTP %d)", b.HTTPStatus)
+		}
+		if b.Message != "" {
+			line += ": " + b.Message
+		}
+		fmt.Fprintln(e.stdout, line)
+		if b.Outcome != github.BatchAccepted {
+			code = exitError
+		}
+	}
+	if code == exitError {
+		fmt.Fprintln(e.stderr, "ghtoken revoke: some tokens were not revoked; revoke them by hand (see each finding's remediation)")
+	}
+	return code
+}
+
+func (c revokeCandidate) place() string {
+	if c.more > 0 {
+		return fmt.Sprintf("%s (and %d more %s)", c.where, c.more, plural(c.more, "place", "places"))
+	}
+	return c.where
+}
+
+// addCandidate adds a token, once per distinct token.
+func addCandidate(cands []revokeCandidate, idx map[string]int, r *rules.Rule, secret, where string) []revokeCandidate {
+	if i, ok := idx[secret]; ok {
+		cands[i].more++
+		return cands
+	}
+	idx[secret] = len(cands)
+	return append(cands, revokeCandidate{rule: r, secret: secret, where: where})
+}
+
+func (e *env) candidatesFromScan(paths []string, f scanFlags) ([]revokeCandidate, error) {
+	src := &scanner.Paths{Args: paths, NoIgnore: f.noIgnore, Stdin: e.stdin}
+	res, err := scanner.Scan(e.ctx, src, scanner.Options{MaxFileSize: int64(f.maxFileSize), Workers: f.workers})
+	if err != nil {
+		return nil, err
+	}
+	writeWarnings(e.stderr, res)
+	var cands []revokeCandidate
+	idx := map[string]int{}
+	for i := range res.Findings {
+		fd := &res.Findings[i]
+		if fd.Confidence == rules.Lookalike {
+			continue
+		}
+		cands = addCandidate(cands, idx, fd.Rule, fd.Secret, fmt.Sprintf("%s:%d:%d", fd.Path, fd.Line, fd.Column))
+	}
+	return cands, nil
+}
+
+// reportFinding is the part of a JSON report finding revoke reads.
+type reportFinding struct {
+	Rule         string `json:"rule"`
+	Confidence   string `json:"confidence"`
+	Path         string `json:"path"`
+	Line         int    `json:"line"`
+	Column       int    `json:"column"`
+	Secret       string `json:"secret"`
+	SecretMasked bool   `json:"secret_masked"`
+}
+
+func (e *env) candidatesFromReport(name string) ([]revokeCandidate, error) {
+	var data []byte
+	var err error
+	if name == "-" {
+		data, err = io.ReadAll(e.stdin)
+		name = "standard input"
+	} else {
+		data, err = os.ReadFile(name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return parseReport(name, data)
+}
+
+// parseReport reads the tokens of a JSON report. Every token is checked again
+// with the rules: a hand-edited report must not be able to send arbitrary text
+// to GitHub as a "token".
+func parseReport(name string, data []byte) ([]revokeCandidate, error) {
+	var doc struct {
+		Version  *int             `json:"version"`
+		Findings *[]reportFinding `json:"findings"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("%s: not a ghtoken JSON report: %w", name, err)
+	}
+	if doc.Version == nil || doc.Findings == nil {
+		return nil, fmt.Errorf("%s: not a ghtoken JSON report (no version or findings)", name)
+	}
+	if *doc.Version != 1 {
+		return nil, fmt.Errorf("%s: report version %d, this ghtoken reads version 1", name, *doc.Version)
+	}
+	var cands []revokeCandidate
+	idx := map[string]int{}
+	for i, f := range *doc.Findings {
+		if f.Confidence == rules.Lookalike.String() {
+			continue
+		}
+		if f.SecretMasked {
+			return nil, fmt.Errorf("%s: finding %d (%s:%d) has a masked token: write the report with \"ghtoken scan --format json --show-secrets\", or let \"ghtoken revoke PATH\" scan", name, i+1, f.Path, f.Line)
+		}
+		r := rules.ByID(f.Rule)
+		if r == nil {
+			return nil, fmt.Errorf("%s: finding %d: unknown rule %q", name, i+1, f.Rule)
+		}
+		m := rules.Find([]byte(f.Secret), rules.Options{}, nil)
+		if len(m) != 1 || m[0].Start != 0 || m[0].End != len(f.Secret) || m[0].Rule != r {
+			if r != rules.Legacy { // legacy tokens need their keyword context, which a report does not keep
+				return nil, fmt.Errorf("%s: finding %d (%s:%d): the secret is not a %s token", name, i+1, f.Path, f.Line, r.ID)
+			}
+		}
+		cands = addCandidate(cands, idx, r, f.Secret, fmt.Sprintf("%s:%d:%d", f.Path, f.Line, f.Column))
+	}
+	return cands, nil
+}
+
+// isTerminalFile reports whether r is a terminal a person can answer on.
+func isTerminalFile(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
