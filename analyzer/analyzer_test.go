@@ -1,0 +1,55 @@
+package analyzer_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+	"golang.org/x/tools/txtar"
+
+	"github.com/ghtoken/ghtoken/analyzer"
+	"github.com/ghtoken/ghtoken/rules/rulestest"
+)
+
+// writePackages expands testdata/analyzer.txtar into a GOPATH-style tree
+// under a temporary directory, building every token at run time.
+func writePackages(t testing.TB) string {
+	t.Helper()
+	ar, err := txtar.ParseFile(filepath.Join("testdata", "analyzer.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, f := range ar.Files {
+		p := filepath.Join(dir, "src", filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(rulestest.Expand(string(f.Data))), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestAnalyzer(t *testing.T) {
+	analysistest.Run(t, writePackages(t), analyzer.Analyzer, "a")
+}
+
+func TestNoForeignAllow(t *testing.T) {
+	a := analyzer.New(analyzer.Config{NoForeignAllow: true})
+	analysistest.Run(t, writePackages(t), a, "b")
+	// The flag belongs to that analyzer: the shared one is unchanged.
+	if f := analyzer.Analyzer.Flags.Lookup("no-foreign-allow"); f == nil || f.Value.String() != "false" {
+		t.Errorf("the default analyzer's -no-foreign-allow is %v", f)
+	}
+}
+
+func TestFlagSetsNoForeignAllow(t *testing.T) {
+	a := analyzer.New(analyzer.Config{})
+	if err := a.Flags.Set("no-foreign-allow", "true"); err != nil {
+		t.Fatal(err)
+	}
+	analysistest.Run(t, writePackages(t), a, "b")
+}
