@@ -37,7 +37,7 @@ func (f *fakeClock) sleep(_ context.Context, d time.Duration) error {
 	return nil
 }
 
-func newTestClient(t *testing.T, h http.Handler) (*Client, *fakeClock) {
+func newTestClient(t testing.TB, h http.Handler) (*Client, *fakeClock) {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

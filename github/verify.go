@@ -98,7 +98,7 @@ func endpointFor(t Token) (string, string) {
 }
 
 // Verify asks the API whether each token is live. The result at index i is
-// for tokens[i]. Each distinct token is sent at most once per Client (a token
+// for tokens[i]. Each distinct token is sent at most once per call (a token
 // listed twice shares one answer); a request the API refused for a rate limit
 // is sent again once, after the wait, if the wait is at most MaxWait.
 // Requests run at most Concurrency at a time, each bounded by Timeout.
