@@ -36,7 +36,8 @@ ghtoken lists what it will revoke (masked) and asks for confirmation on the
 terminal. Without a terminal, --yes is required: nothing is ever sent without
 one or the other.
 
-Flags (and every flag of "ghtoken help scan"):
+Flags (and the file-selection flags of "ghtoken help scan": --no-ignore,
+--max-file-size, --strict, --workers):
   --from FILE           read tokens from a JSON report instead of scanning
   --yes                 do not ask for confirmation (for scripts)
   --dry-run             list what would be revoked and send nothing
@@ -72,6 +73,17 @@ func (e *env) revoke(args []string) int {
 			return exitClean
 		}
 		fmt.Fprintf(e.stderr, "ghtoken revoke: %v\nRun \"ghtoken help revoke\" for usage.\n", err)
+		return exitError
+	}
+	var misplaced []string
+	fs.Visit(func(fl *flag.Flag) {
+		switch fl.Name {
+		case "format", "show-secrets", "show-lookalikes", "verify", "no-color":
+			misplaced = append(misplaced, "--"+fl.Name)
+		}
+	})
+	if len(misplaced) > 0 {
+		fmt.Fprintf(e.stderr, "ghtoken revoke: %s %s not apply to revoke (it prints no report and never sends look-alikes)\n", strings.Join(misplaced, ", "), plural(len(misplaced), "does", "do"))
 		return exitError
 	}
 	api, err := e.apiClient(f.githubAPIURL)
@@ -193,6 +205,9 @@ func (e *env) candidatesFromScan(paths []string, f scanFlags) ([]revokeCandidate
 		return nil, err
 	}
 	writeWarnings(e.stderr, res)
+	if f.strict && exitCode(&scanner.Result{Skipped: res.Skipped}, true) == exitError {
+		return nil, fmt.Errorf("--strict: some files could not be read (see the warnings above); nothing was sent")
+	}
 	var cands []revokeCandidate
 	idx := map[string]int{}
 	for i := range res.Findings {

@@ -263,6 +263,15 @@ func TestRevoke(t *testing.T) {
 	}
 }
 
+func TestRevokeRejectsReportFlags(t *testing.T) {
+	dir := writeTree(t, map[string]string{"a.env": "GH=${ghp:one}\n"})
+	g := newFakeGitHub(t)
+	r := runEnv(t, []string{"revoke", "--yes", "--show-lookalikes", "--format", "json", dir}, "", map[string]string{"GITHUB_API_URL": g.URL}, false)
+	if r.code != exitError || !strings.Contains(r.stderr, "--format, --show-lookalikes do not apply to revoke") || len(g.revoked) != 0 {
+		t.Errorf("exit %d, %d requests, stderr %s", r.code, len(g.revoked), r.stderr)
+	}
+}
+
 func TestRevokeFromReportAndStdin(t *testing.T) {
 	g := newFakeGitHub(t)
 	ghp := rulestest.Token(rulestest.ClassicPAT, "one")
