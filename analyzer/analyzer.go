@@ -65,6 +65,8 @@ func New(cfg Config) *analysis.Analyzer {
 }
 
 func (c *Config) run(pass *analysis.Pass) error {
+	// Most files hold no token: Find runs first, and the syntax tree is
+	// walked for literal ranges only when it found something.
 	read := pass.ReadFile
 	if read == nil {
 		read = os.ReadFile
@@ -82,7 +84,7 @@ func (c *Config) run(pass *analysis.Pass) error {
 			c.checkPieces(pass, f, tf)
 			continue
 		}
-		c.check(pass, tf, src, literalRanges(f, tf))
+		c.check(pass, tf, src, func() [][2]int { return literalRanges(f, tf) })
 	}
 	for _, name := range pass.OtherFiles {
 		src, err := read(name)
@@ -124,14 +126,21 @@ func inside(ranges [][2]int, start, end int) bool {
 	return i >= 0 && end <= ranges[i][1]
 }
 
-// check reports the tokens in src, a whole file, that lie within ranges (all
-// of them when ranges is nil), and the file's allow directives.
-func (c *Config) check(pass *analysis.Pass, tf *token.File, src []byte, ranges [][2]int) {
+// check reports the tokens in src, a whole file, that lie within the ranges
+// returned by literals (everywhere when literals is nil), and the file's allow
+// directives.
+func (c *Config) check(pass *analysis.Pass, tf *token.File, src []byte, literals func() [][2]int) {
 	matches := rules.Find(src, rules.Options{Path: tf.Name()}, nil)
-	dirs := directives(src, tf, !c.NoForeignAllow)
+	var ranges [][2]int
+	if literals != nil && len(matches) > 0 {
+		ranges = literals()
+	}
+	// Other tools' directives matter only where there is a token; ghtoken's
+	// own are always read, to report those without a reason or unused.
+	dirs := directives(src, tf, !c.NoForeignAllow && len(matches) > 0)
 	used := make([]bool, len(dirs))
 	for _, m := range matches {
-		if ranges != nil && !inside(ranges, m.Start, m.End) {
+		if literals != nil && !inside(ranges, m.Start, m.End) {
 			continue
 		}
 		line := tf.Line(tf.Pos(m.Start))

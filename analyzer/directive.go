@@ -16,20 +16,24 @@ type directive struct {
 	foreign bool   // another tool's directive: no reason needed, never "unused"
 }
 
-// allowSyntax lists the directives the ghtoken command honours, with whether
-// each applies to the next line and whether it is another tool's.
+// allowSyntax lists the directives the ghtoken command honours, grouped by
+// a common stem so that the file is searched once per stem: each variant is
+// the stem plus a suffix, and says whether it applies to the next line.
 var allowSyntax = []struct {
-	text     string
-	nextLine bool
+	stem     string
+	variants []allowVariant
 	foreign  bool
 }{
-	// Longest first: "ghtoken:allow" is a prefix of the next-line form.
-	{"ghtoken:allow-next-line", true, false},
-	{"ghtoken:allow", false, false},
-	{"pragma: allowlist nextline secret", true, true},
-	{"pragma: allowlist secret", false, true},
-	{"gitleaks:allow", false, true},
-	{"trufflehog:ignore", false, true},
+	// Longest suffix first: "ghtoken:allow" is a prefix of the next-line form.
+	{"ghtoken:allow", []allowVariant{{"-next-line", true}, {"", false}}, false},
+	{"pragma: allowlist", []allowVariant{{" nextline secret", true}, {" secret", false}}, true},
+	{"gitleaks:allow", []allowVariant{{"", false}}, true},
+	{"trufflehog:ignore", []allowVariant{{"", false}}, true},
+}
+
+type allowVariant struct {
+	suffix   string
+	nextLine bool
 }
 
 // directives finds the allow directives in a file. A directive starts a
@@ -43,14 +47,14 @@ func directives(src []byte, tf *token.File, foreign bool) []directive {
 		if syn.foreign && !foreign {
 			continue
 		}
-		pat := []byte(syn.text)
+		stem := []byte(syn.stem)
 		for from := 0; ; {
-			j := bytes.Index(src[from:], pat)
+			j := bytes.Index(src[from:], stem)
 			if j < 0 {
 				break
 			}
 			at := from + j
-			from = at + len(pat)
+			from = at + len(stem)
 			lineStart := bytes.LastIndexByte(src[:at], '\n') + 1
 			lineEnd := bytes.IndexByte(src[at:], '\n')
 			if lineEnd < 0 {
@@ -59,19 +63,26 @@ func directives(src []byte, tf *token.File, foreign bool) []directive {
 				lineEnd += at
 			}
 			line := string(src[lineStart:lineEnd])
-			col, end := at-lineStart, at-lineStart+len(pat)
-			n := tf.Line(tf.Pos(at))
-			if !startsWord(line, col) || !endsWord(line, end) || claimed(out, n, col) {
+			col := at - lineStart
+			if !startsWord(line, col) {
 				continue
 			}
-			d := directive{name: syn.text, line: n, col: col, target: n, foreign: syn.foreign}
-			if syn.nextLine {
-				d.target = n + 1
+			for _, v := range syn.variants {
+				end := col + len(syn.stem) + len(v.suffix)
+				if !strings.HasPrefix(line[col+len(syn.stem):], v.suffix) || !endsWord(line, end) {
+					continue
+				}
+				n := tf.Line(tf.Pos(at))
+				d := directive{name: syn.stem + v.suffix, line: n, col: col, target: n, foreign: syn.foreign}
+				if v.nextLine {
+					d.target = n + 1
+				}
+				if !syn.foreign {
+					d.reason = reasonAfter(line[end:])
+				}
+				out = append(out, d)
+				break
 			}
-			if !syn.foreign {
-				d.reason = reasonAfter(line[end:])
-			}
-			out = append(out, d)
 		}
 	}
 	return out
@@ -86,16 +97,6 @@ func startsWord(line string, at int) bool {
 
 func endsWord(line string, end int) bool {
 	return end == len(line) || line[end] == ' ' || line[end] == '\t' || line[end] == '\r' || strings.HasPrefix(line[end:], "*/") || strings.HasPrefix(line[end:], "-->")
-}
-
-// claimed reports whether a longer directive already covers [at, end).
-func claimed(ds []directive, line, at int) bool {
-	for _, d := range ds {
-		if d.line == line && at >= d.col && at < d.col+len(d.name) {
-			return true
-		}
-	}
-	return false
 }
 
 // reasonAfter returns the reason that follows a directive: the rest of the
