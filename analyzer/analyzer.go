@@ -56,7 +56,7 @@ func New(cfg Config) *analysis.Analyzer {
 	a := &analysis.Analyzer{
 		Name: "ghtoken",
 		Doc:  Doc,
-		URL:  "https://github.com/ghtoken/ghtoken#ghtokenvet",
+		URL:  "https://github.com/ghtoken/ghtoken#ghtokenvet-ghtoken-as-a-go-vet-analyzer",
 		Run:  func(pass *analysis.Pass) (any, error) { return nil, c.run(pass) },
 	}
 	a.Flags.Init("ghtoken", flag.ContinueOnError)
@@ -84,7 +84,7 @@ func (c *Config) run(pass *analysis.Pass) error {
 			c.checkPieces(pass, f, tf)
 			continue
 		}
-		c.check(pass, tf, src, func() [][2]int { return literalRanges(f, tf) })
+		c.check(pass, tf, src, func() [][2]int { return literalRanges(f, tf) }, commentRanges(f, tf))
 	}
 	for _, name := range pass.OtherFiles {
 		src, err := read(name)
@@ -93,9 +93,21 @@ func (c *Config) run(pass *analysis.Pass) error {
 		}
 		tf := pass.Fset.AddFile(name, -1, len(src))
 		tf.SetLinesForContent(src)
-		c.check(pass, tf, src, nil)
+		c.check(pass, tf, src, nil, nil)
 	}
 	return nil
+}
+
+// commentRanges returns the byte ranges of f's comments, sorted: in a Go
+// file only a comment holds a directive, not a string that quotes one.
+func commentRanges(f *ast.File, tf *token.File) [][2]int {
+	var out [][2]int
+	for _, g := range f.Comments {
+		for _, cm := range g.List {
+			out = append(out, [2]int{tf.Offset(cm.Pos()), tf.Offset(cm.End())})
+		}
+	}
+	return out
 }
 
 // literalRanges returns the byte ranges of f's string literals and comments,
@@ -128,8 +140,8 @@ func inside(ranges [][2]int, start, end int) bool {
 
 // check reports the tokens in src, a whole file, that lie within the ranges
 // returned by literals (everywhere when literals is nil), and the file's allow
-// directives.
-func (c *Config) check(pass *analysis.Pass, tf *token.File, src []byte, literals func() [][2]int) {
+// directives, those within comments when comments is not nil.
+func (c *Config) check(pass *analysis.Pass, tf *token.File, src []byte, literals func() [][2]int, comments [][2]int) {
 	matches := rules.Find(src, rules.Options{Path: tf.Name()}, nil)
 	var ranges [][2]int
 	if literals != nil && len(matches) > 0 {
@@ -138,6 +150,12 @@ func (c *Config) check(pass *analysis.Pass, tf *token.File, src []byte, literals
 	// Other tools' directives matter only where there is a token; ghtoken's
 	// own are always read, to report those without a reason or unused.
 	dirs := directives(src, tf, !c.NoForeignAllow && len(matches) > 0)
+	if comments != nil {
+		dirs = slices.DeleteFunc(dirs, func(d directive) bool {
+			at := tf.Offset(tf.LineStart(d.line)) + d.col
+			return !inside(comments, at, at+len(d.name))
+		})
+	}
 	used := make([]bool, len(dirs))
 	for _, m := range matches {
 		if literals != nil && !inside(ranges, m.Start, m.End) {
