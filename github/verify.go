@@ -204,8 +204,8 @@ func (c *Client) ask(ctx context.Context, secret, path string) (Verification, li
 	}
 	defer resp.Body.Close()
 	body := readBody(resp)
-	if ctx.Err() != nil {
-		v.Reason = fmt.Sprintf("timed out after %s reading the answer", c.timeout())
+	if err := ctx.Err(); err != nil {
+		v.Reason = requestError(err, c.timeout()) + " reading the answer"
 		return v, limit{}
 	}
 	v.HTTPStatus = resp.StatusCode

@@ -177,6 +177,8 @@ func (e *env) revoke(args []string) int {
 	}
 	if code == exitError {
 		fmt.Fprintln(e.stderr, "ghtoken revoke: some tokens were not revoked; revoke them by hand (see each finding's remediation)")
+	} else {
+		fmt.Fprintf(e.stdout, "GitHub accepted %d %s for revocation; each owner is notified by email.\n", len(send), plural(len(send), "token", "tokens"))
 	}
 	return code
 }
