@@ -79,7 +79,11 @@ type Stats struct {
 	// ByConfidence counts findings by confidence, look-alikes included
 	// whether or not they were asked for.
 	ByConfidence map[rules.Confidence]int
-	Duration     time.Duration
+	// Suppressed counts the findings (look-alikes not included) that each
+	// suppression mechanism removed; they are in neither Findings nor
+	// ByConfidence.
+	Suppressed map[SuppressedBy]int
+	Duration   time.Duration
 }
 
 // FilesSeen is the number of items that were scanned or skipped.
@@ -96,7 +100,11 @@ func (s *Stats) FilesSeen() int {
 type Result struct {
 	Findings []Finding
 	Skipped  []Skipped
-	Stats    Stats
+	// Notices are warnings about suppressions (a directive without a
+	// reason, an unused directive, an expired ignore entry), sorted by
+	// path, line and column.
+	Notices []Notice
+	Stats   Stats
 }
 
 func compareFindings(a, b *Finding) int {
@@ -134,6 +142,7 @@ func commitKey(c *Commit) string {
 
 func (r *Result) sort() {
 	slices.SortFunc(r.Findings, func(a, b Finding) int { return compareFindings(&a, &b) })
+	slices.SortFunc(r.Notices, compareNotices)
 	slices.SortFunc(r.Skipped, func(a, b Skipped) int {
 		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Reason, b.Reason))
 	})

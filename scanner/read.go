@@ -63,6 +63,12 @@ type streamMatch struct {
 // (grown as needed) as its only buffer, and calls emit for each match in
 // order. It returns the number of bytes read.
 func scanStream(r io.Reader, path string, chunkSize int, buf []byte, emit func(streamMatch)) (int64, []byte, error) {
+	return scanStreamDirectives(r, path, chunkSize, buf, nil, emit)
+}
+
+// scanStreamDirectives is scanStream that also appends the inline
+// directives it finds, with their positions, to dirs.found (dirs may be nil).
+func scanStreamDirectives(r io.Reader, path string, chunkSize int, buf []byte, dirs *directiveSink, emit func(streamMatch)) (int64, []byte, error) {
 	if need := keep + chunkSize; cap(buf) < need {
 		buf = make([]byte, need)
 	}
@@ -100,16 +106,21 @@ func scanStream(r io.Reader, path string, chunkSize int, buf []byte, emit func(s
 			emitTo -= overlap
 		}
 		matches = rules.Find(data, opt, matches[:0])
+		// Directives and matches are visited in offset order so that one
+		// forward pass gives both their line numbers.
+		next := dirs.scan(data, int(emitFrom-base), int(emitTo-base))
 		for _, m := range matches {
 			abs := base + int64(m.Start)
 			if abs < emitFrom || abs >= emitTo {
 				continue
 			}
+			next = dirs.place(&pos, data, base, abs, next)
 			pos.advance(data, base, abs)
 			line, col := pos.line, pos.col+1
 			endCol := col + utf8.RuneCount(data[m.Start:m.End])
 			emit(streamMatch{Match: m, offset: abs, line: line, col: col, endCol: endCol, secret: string(data[m.Start:m.End])})
 		}
+		dirs.place(&pos, data, base, emitTo, next)
 		if eof {
 			return total, buf, nil
 		}

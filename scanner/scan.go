@@ -23,6 +23,15 @@ type Options struct {
 	Workers int
 	// ChunkSize is the read size; 0 means 1 MiB. Tests make it small.
 	ChunkSize int
+	// NoInline ignores inline directives (ghtoken:allow and the foreign
+	// ones): every token is reported.
+	NoInline bool
+	// NoForeignAllow ignores other tools' directives (gitleaks:allow,
+	// pragma: allowlist secret, trufflehog:ignore).
+	NoForeignAllow bool
+	// Suppress, when not nil, removes the findings that the ignore file,
+	// GitHub's secret scanning configuration or a baseline accept.
+	Suppress *Suppressions
 }
 
 // Scan reads every item src yields and returns the findings. Items are
@@ -67,17 +76,25 @@ func Scan(ctx context.Context, src Source, opt Options) (*Result, error) {
 	close(items)
 	wg.Wait()
 
-	res := &Result{Stats: Stats{Skipped: map[SkipReason]int{}, ByConfidence: map[rules.Confidence]int{}}}
+	res := &Result{Stats: Stats{Skipped: map[SkipReason]int{}, ByConfidence: map[rules.Confidence]int{}, Suppressed: map[SuppressedBy]int{}}}
 	for i := range outs {
 		o := &outs[i]
 		res.Findings = append(res.Findings, o.findings...)
 		res.Skipped = append(res.Skipped, o.skipped...)
+		res.Notices = append(res.Notices, o.notices...)
 		res.Stats.FilesScanned += o.files
 		res.Stats.BytesScanned += o.bytes
 		for c, n := range o.byConfidence {
 			res.Stats.ByConfidence[rules.Confidence(c)] += n
 		}
+		if o.inline > 0 {
+			res.Stats.Suppressed[ByInline] += o.inline
+		}
+		if o.foreign > 0 {
+			res.Stats.Suppressed[ByForeign] += o.foreign
+		}
 	}
+	opt.Suppress.apply(res)
 	if !opt.Lookalikes {
 		kept := res.Findings[:0]
 		for _, f := range res.Findings {
@@ -105,6 +122,10 @@ type workerResult struct {
 	files        int
 	bytes        int64
 	byConfidence [4]int
+	notices      []Notice
+	inline       int
+	foreign      int
+	dirs         directiveSink
 }
 
 func (o *workerResult) skip(it Item, reason SkipReason, detail string) {
@@ -152,7 +173,12 @@ func (o *workerResult) scanItem(it Item, opt Options, chunk int, buf []byte) []b
 		r = io.LimitReader(rc, opt.MaxFileSize+1)
 	}
 	var found []Finding
-	n, buf, err := scanStream(r, it.Path, chunk, buf, func(m streamMatch) {
+	var dirs *directiveSink
+	if !opt.NoInline {
+		dirs = &o.dirs
+		dirs.foreign, dirs.found = !opt.NoForeignAllow, dirs.found[:0]
+	}
+	n, buf, err := scanStreamDirectives(r, it.Path, chunk, buf, dirs, func(m streamMatch) {
 		if it.Lines != nil && !it.Lines.Contains(m.line) {
 			return
 		}
@@ -177,6 +203,14 @@ func (o *workerResult) scanItem(it Item, opt Options, chunk int, buf []byte) []b
 		o.files++
 	}
 	o.bytes += n
+	if dirs != nil {
+		var inline, foreign int
+		var notices []Notice
+		found, inline, foreign, notices = applyDirectives(it.Path, found, dirs.found, it.Lines)
+		o.inline += inline
+		o.foreign += foreign
+		o.notices = append(o.notices, notices...)
+	}
 	for _, f := range found {
 		o.byConfidence[f.Confidence]++
 	}
