@@ -2,20 +2,19 @@ package scanner
 
 import (
 	"bytes"
+	"path/filepath"
 	"slices"
 	"strings"
 	"unicode/utf8"
 )
 
-// Inline directives are comments next to a token that say it may stay:
-//
-//	token = "..."  # ghtoken:allow test fixture, revoked in 2025
-//	# ghtoken:allow-next-line the .env parser takes no trailing comment
-//	TOKEN=...
-//
-// ghtoken's own directives must give a reason. The directives of other
-// scanners (gitleaks, detect-secrets, trufflehog) are honoured as they are
-// written for those tools, unless Options.NoForeignAllow is set.
+// Inline directives are comments next to a token that say it may stay: an
+// allow directive on the token's line, or an allow-next-line directive on the
+// line before it (for .env and .properties files, where a trailing comment
+// becomes part of the value); README.md shows both. ghtoken's own directives
+// must give a reason. The directives of other scanners (gitleaks,
+// detect-secrets, trufflehog) are honoured as they are written for those
+// tools, unless Options.NoForeignAllow is set.
 //
 // Directives are found with a few literal searches per chunk (never a regular
 // expression over every byte) and are then tied to matches by line number, so
@@ -73,8 +72,8 @@ func findDirectives(data []byte, from, to int, foreign bool, dst []directive) []
 				d.Name, d.Kind = directiveAllowNextLine, NextLine
 				end += len("-next-line")
 			}
-			if end < len(data) && isDirectiveWordByte(data[end]) {
-				return directive{}, false // ghtoken:allowed, ghtoken:allow-file: not ours
+			if !directiveEnds(data, end) {
+				return directive{}, false // a longer word, or a mention in quotes or backticks
 			}
 			if start > 0 && isDirectiveWordByte(data[start-1]) {
 				return directive{}, false
@@ -138,6 +137,23 @@ func eachMarker(data []byte, from, to int, marker string, dst []directive, parse
 // hasSuffixAt reports whether data[:at] ends with s.
 func hasSuffixAt(data []byte, at int, s string) bool {
 	return at >= len(s) && string(data[at-len(s):at]) == s
+}
+
+// directiveEnds reports whether a directive name ending at data[i] is a
+// directive: followed by white space, the end of the line or a comment
+// closer. Anything else ("ghtoken:allowed", a closing quote or backtick)
+// makes it a mention, as in documentation and string literals.
+func directiveEnds(data []byte, i int) bool {
+	if i >= len(data) {
+		return true
+	}
+	switch data[i] {
+	case ' ', '\t', '\r', '\n', '*', '#', '%':
+		return true
+	case '-':
+		return bytes.HasPrefix(data[i:], []byte("-->"))
+	}
+	return false
 }
 
 func isDirectiveWordByte(c byte) bool {
@@ -223,7 +239,7 @@ func applyDirectives(path string, found []Finding, dirs []directive, lineSet *Li
 		case d.Reason == "":
 			notices = append(notices, Notice{Path: path, Line: d.line, Column: d.col, Code: NoticeMissingReason,
 				Message: d.Name + " without a reason: it allows nothing; write why the token may stay, e.g. \"" + d.Name + " test fixture, never a real token\""})
-		case !d.used && (lineSet == nil || lineSet.Contains(d.line)):
+		case !d.used && (lineSet == nil || lineSet.Contains(d.line)) && !isDocumentation(path):
 			target := "this line"
 			if d.Kind == NextLine {
 				target = "the next line"
@@ -271,4 +287,14 @@ func (s *directiveSink) place(pos *position, data []byte, base, upTo int64, next
 		d.offset = 0 // only meaningful within this chunk
 	}
 	return next
+}
+
+// isDocumentation reports whether path is a documentation file, where a
+// directive with no token next to it is an example rather than a leftover.
+func isDocumentation(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".md", ".markdown", ".rst", ".adoc":
+		return true
+	}
+	return false
 }

@@ -23,8 +23,8 @@ type Options struct {
 	Workers int
 	// ChunkSize is the read size; 0 means 1 MiB. Tests make it small.
 	ChunkSize int
-	// NoInline ignores inline directives (ghtoken:allow and the foreign
-	// ones): every token is reported.
+	// NoInline ignores inline directives ("ghtoken:allow" and the
+	// foreign ones): every token is reported.
 	NoInline bool
 	// NoForeignAllow ignores other tools' directives (gitleaks:allow,
 	// pragma: allowlist secret, trufflehog:ignore).

@@ -30,7 +30,7 @@ type SuppressedBy string
 
 // Suppression mechanisms.
 const (
-	ByInline         SuppressedBy = "inline"          // ghtoken:allow, ghtoken:allow-next-line
+	ByInline         SuppressedBy = "inline"          // "ghtoken:allow", "ghtoken:allow-next-line"
 	ByForeign        SuppressedBy = "foreign"         // gitleaks:allow, pragma: allowlist secret, trufflehog:ignore
 	ByIgnoreFile     SuppressedBy = "ignore-file"     // .ghtokenignore path pattern or fingerprint
 	BySecretScanning SuppressedBy = "secret-scanning" // .github/secret_scanning.yml paths-ignore

@@ -61,6 +61,8 @@ func (e *env) dispatch(args []string) int {
 		return e.rules(args[1:])
 	case "revoke":
 		return e.revoke(args[1:])
+	case "baseline":
+		return e.baseline(args[1:])
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 {
 			return e.help(args[1])
@@ -92,6 +94,8 @@ func (e *env) help(topic string) int {
 		fmt.Fprint(e.stdout, rulesUsage)
 	case "revoke":
 		fmt.Fprint(e.stdout, revokeUsage)
+	case "baseline":
+		fmt.Fprint(e.stdout, baselineUsage)
 	default:
 		fmt.Fprintf(e.stderr, "ghtoken: no help for %q\n", topic)
 		return exitError
@@ -103,6 +107,7 @@ const usage = `ghtoken finds leaked GitHub tokens and says what to do about each
 
 Usage:
   ghtoken [scan] [flags] [PATH...]   scan files and directories (default: .)
+  ghtoken baseline [flags] [PATH...]  record today's findings (fingerprints only)
   ghtoken rules [--format json]      list the rules, what they match and their advice
   ghtoken revoke [flags] [PATH...]   revoke leaked tokens through GitHub's API
   ghtoken help [COMMAND]             show help

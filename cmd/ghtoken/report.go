@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/ghtoken/ghtoken/github"
 	"github.com/ghtoken/ghtoken/rules"
@@ -18,6 +19,10 @@ type report struct {
 	Colour         bool
 	// Verified holds what --verify learnt, by fingerprint; nil without it.
 	Verified map[string]*github.Verification
+	// Start and End bound the scan; Version is ghtoken's. Formats that
+	// record the run (SARIF, GitLab) use them; tests fix them.
+	Start, End time.Time
+	Version    string
 }
 
 // verification returns what --verify learnt about f's token, or nil.
@@ -41,11 +46,17 @@ type Reporter interface {
 var (
 	_ Reporter = textReporter{}
 	_ Reporter = jsonReporter{}
+	_ Reporter = sarifReporter{}
+	_ Reporter = githubReporter{}
+	_ Reporter = gitlabReporter{}
 )
 
 var reporters = map[string]Reporter{
-	"text": textReporter{},
-	"json": jsonReporter{},
+	"text":   textReporter{},
+	"json":   jsonReporter{},
+	"sarif":  sarifReporter{},
+	"github": githubReporter{},
+	"gitlab": gitlabReporter{},
 }
 
 func reporterFor(format string) (Reporter, error) {
@@ -81,4 +92,47 @@ func confirmedCount(res *scanner.Result) int {
 		}
 	}
 	return n
+}
+
+// suppressionOrder lists the suppression mechanisms in the order reports
+// show them.
+var suppressionOrder = []scanner.SuppressedBy{scanner.ByInline, scanner.ByForeign, scanner.ByIgnoreFile, scanner.BySecretScanning, scanner.ByBaseline}
+
+// suppressedTotal is the number of findings suppressions removed.
+func suppressedTotal(res *scanner.Result) int {
+	n := 0
+	for _, k := range res.Stats.Suppressed {
+		n += k
+	}
+	return n
+}
+
+// suppressedSummary says how many findings each mechanism removed, such as
+// "2 inline, 1 baseline"; empty when none.
+func suppressedSummary(res *scanner.Result) string {
+	var parts []string
+	for _, by := range suppressionOrder {
+		if k := res.Stats.Suppressed[by]; k > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", k, by))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// warnedSkip reports whether a skipped file may hide a token (people are
+// told about those).
+func warnedSkip(s scanner.Skipped) bool {
+	return s.Reason == scanner.SkipUnreadable || s.Reason == scanner.SkipNotRegular || s.Reason == scanner.SkipTooLarge
+}
+
+// levelOf maps a confidence to the error/warning/note scale of SARIF and
+// GitHub annotations.
+func levelOf(c rules.Confidence) string {
+	switch c {
+	case rules.High, rules.Medium:
+		return "error"
+	case rules.Low:
+		return "warning"
+	}
+	return "note"
 }

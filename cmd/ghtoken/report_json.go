@@ -15,7 +15,16 @@ type jsonDoc struct {
 	Version  int           `json:"version"`
 	Findings []jsonFinding `json:"findings"`
 	Skipped  []jsonSkipped `json:"skipped"`
+	Notices  []jsonNotice  `json:"notices"`
 	Stats    jsonStats     `json:"stats"`
+}
+
+type jsonNotice struct {
+	Path    string `json:"path"`
+	Line    int    `json:"line,omitempty"`
+	Column  int    `json:"column,omitempty"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
 }
 
 type jsonFinding struct {
@@ -61,6 +70,7 @@ type jsonStats struct {
 	Skipped         map[string]int `json:"skipped"`
 	Findings        map[string]int `json:"findings"`
 	Lookalikes      int            `json:"lookalikes"`
+	Suppressed      map[string]int `json:"suppressed"`
 	DurationSeconds float64        `json:"duration_seconds"`
 }
 
@@ -74,7 +84,7 @@ func timePtr(t time.Time) *time.Time {
 
 func (jsonReporter) Report(w io.Writer, r *report) error {
 	res := r.Result
-	doc := jsonDoc{Version: 1, Findings: []jsonFinding{}, Skipped: []jsonSkipped{}}
+	doc := jsonDoc{Version: 1, Findings: []jsonFinding{}, Skipped: []jsonSkipped{}, Notices: []jsonNotice{}}
 	for i := range res.Findings {
 		f := &res.Findings[i]
 		steps := f.Remediation()
@@ -97,10 +107,13 @@ func (jsonReporter) Report(w io.Writer, r *report) error {
 	for _, s := range res.Skipped {
 		doc.Skipped = append(doc.Skipped, jsonSkipped{Path: s.Path, Reason: string(s.Reason), Detail: s.Detail})
 	}
+	for _, n := range res.Notices {
+		doc.Notices = append(doc.Notices, jsonNotice{Path: n.Path, Line: n.Line, Column: n.Column, Code: string(n.Code), Message: n.Message})
+	}
 	st := &res.Stats
 	doc.Stats = jsonStats{
 		FilesSeen: st.FilesSeen(), FilesScanned: st.FilesScanned, BytesScanned: st.BytesScanned,
-		Skipped: map[string]int{}, Findings: map[string]int{},
+		Skipped: map[string]int{}, Findings: map[string]int{}, Suppressed: map[string]int{},
 		Lookalikes: st.ByConfidence[rules.Lookalike], DurationSeconds: st.Duration.Seconds(),
 	}
 	for reason, n := range st.Skipped {
@@ -108,6 +121,9 @@ func (jsonReporter) Report(w io.Writer, r *report) error {
 	}
 	for _, c := range []rules.Confidence{rules.High, rules.Medium, rules.Low} {
 		doc.Stats.Findings[c.String()] = st.ByConfidence[c]
+	}
+	for _, by := range suppressionOrder {
+		doc.Stats.Suppressed[string(by)] = st.Suppressed[by]
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

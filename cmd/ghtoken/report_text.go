@@ -155,6 +155,9 @@ func writeSummary(w io.Writer, r *report) {
 		}
 		line += fmt.Sprintf(", %d skipped (%s)", total, strings.Join(sk, ", "))
 	}
+	if k := suppressedTotal(r.Result); k > 0 {
+		line += fmt.Sprintf(", %d suppressed (%s)", k, suppressedSummary(r.Result))
+	}
 	if k := s.ByConfidence[rules.Lookalike]; k > 0 {
 		line += fmt.Sprintf(", %d %s", k, plural(k, "look-alike", "look-alikes"))
 		if !r.ShowLookalikes {
@@ -167,12 +170,28 @@ func writeSummary(w io.Writer, r *report) {
 
 // writeWarnings tells people, on stderr, about files that could not be read:
 // those are the skips that may hide a token.
+// It also lists the notices about suppressions (a directive without a reason,
+// an unused directive, an expired ignore entry).
 func writeWarnings(w io.Writer, res *scanner.Result) {
 	for _, s := range res.Skipped {
-		if s.Reason == scanner.SkipUnreadable || s.Reason == scanner.SkipNotRegular || s.Reason == scanner.SkipTooLarge {
+		if warnedSkip(s) {
 			fmt.Fprintf(w, "ghtoken: warning: %s: %s: %s\n", s.Path, s.Reason, s.Detail)
 		}
 	}
+	for _, n := range res.Notices {
+		fmt.Fprintf(w, "ghtoken: warning: %s: %s [%s]\n", noticePlace(n), n.Message, n.Code)
+	}
+}
+
+// noticePlace is "path:line:col", "path:line" or "path".
+func noticePlace(n scanner.Notice) string {
+	switch {
+	case n.Column > 0:
+		return fmt.Sprintf("%s:%d:%d", n.Path, n.Line, n.Column)
+	case n.Line > 0:
+		return fmt.Sprintf("%s:%d", n.Path, n.Line)
+	}
+	return n.Path
 }
 
 func plural(n int, one, many string) string {

@@ -5,8 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ghtoken/ghtoken/github"
 	"github.com/ghtoken/ghtoken/scanner"
@@ -19,8 +22,11 @@ tokens. A directory walk honours .gitignore files, .git/info/exclude and never
 enters .git. PATH "-" reads standard input.
 
 Flags:
-  --format FORMAT       text (default) or json
-  --show-secrets        print whole tokens instead of masked ones
+  --format FORMAT       text (default), json, sarif, github or gitlab
+  -o, --output FILE     write the report to FILE (atomically) instead of standard
+                        output; the one-line summary still goes to standard error
+  --show-secrets        print whole tokens instead of masked ones (text and json
+                        only: sarif, github and gitlab never hold token text)
   --show-lookalikes     also list token-shaped text that fails its checksum
   --no-ignore           scan files that .gitignore excludes too
   --max-file-size SIZE  skip files larger than SIZE (default 100MiB; 0 = no limit;
@@ -33,6 +39,18 @@ Flags:
                         each distinct token once to the API; off by default)
   --github-api-url URL  API for --verify (default $GITHUB_API_URL, else
                         https://api.github.com; GHES: https://HOST/api/v3)
+
+Suppressions (see README.md):
+  --baseline FILE       report only findings whose token is not in FILE
+                        (made by "ghtoken baseline")
+  --ignore-file FILE    read FILE instead of .ghtokenignore at the scan root
+  --no-foreign-allow    ignore gitleaks:allow, pragma: allowlist secret and
+                        trufflehog:ignore directives
+  --no-inline           ignore every inline directive, ghtoken's own included
+
+  The scan root is the top of the git repository that holds the first PATH
+  (or the first PATH itself, outside a repository). Its .ghtokenignore and
+  .github/secret_scanning.yml (paths-ignore) apply to the whole scan.
 
 Exit status: 0 no findings, 1 findings, 2 error.
 `
@@ -49,6 +67,11 @@ type scanFlags struct {
 	workers        int
 	verify         bool
 	githubAPIURL   string
+	output         string
+	baseline       string
+	ignoreFile     string
+	noForeignAllow bool
+	noInline       bool
 }
 
 func newScanFlagSet(f *scanFlags) *flag.FlagSet {
@@ -65,6 +88,12 @@ func newScanFlagSet(f *scanFlags) *flag.FlagSet {
 	fs.IntVar(&f.workers, "workers", 0, "")
 	fs.BoolVar(&f.verify, "verify", false, "")
 	fs.StringVar(&f.githubAPIURL, "github-api-url", "", "")
+	fs.StringVar(&f.output, "o", "", "")
+	fs.StringVar(&f.output, "output", "", "")
+	fs.StringVar(&f.baseline, "baseline", "", "")
+	fs.StringVar(&f.ignoreFile, "ignore-file", "", "")
+	fs.BoolVar(&f.noForeignAllow, "no-foreign-allow", false, "")
+	fs.BoolVar(&f.noInline, "no-inline", false, "")
 	return fs
 }
 
@@ -117,31 +146,133 @@ func (e *env) scan(args []string) int {
 			return exitError
 		}
 	}
-	src := &scanner.Paths{Args: paths, NoIgnore: f.noIgnore, Stdin: e.stdin}
-	res, err := scanner.Scan(e.ctx, src, scanner.Options{
-		MaxFileSize: int64(f.maxFileSize),
-		Lookalikes:  f.showLookalikes,
-		Workers:     f.workers,
-	})
-	if err != nil {
-		fmt.Fprintf(e.stderr, "ghtoken: %v\n", err)
-		return exitError
+	// An unwritable output path fails before the scan; the report file
+	// itself is made after it, so that the scan never sees it.
+	if f.output != "" {
+		if err := checkWritable(f.output); err != nil {
+			fmt.Fprintf(e.stderr, "ghtoken scan: -o: %v\n", err)
+			return exitError
+		}
+		e.colour = false
 	}
-	r := &report{Result: res, ShowSecrets: f.showSecrets, ShowLookalikes: f.showLookalikes, Colour: e.colour}
+	r, code := e.runScan(paths, &f, true)
+	if r == nil {
+		return code
+	}
 	if api != nil {
-		r.Verified = e.verifyFindings(api, res)
+		r.Verified = e.verifyFindings(api, r.Result)
 		writeVerifySummary(e.stderr, api, r.Verified)
 	}
-	if err := rep.Report(e.stdout, r); err != nil {
+	out := e.stdout
+	var file *atomicFile
+	if f.output != "" {
+		perm := os.FileMode(0o644)
+		if f.showSecrets {
+			perm = 0o600
+		}
+		if file, err = createAtomic(f.output, perm); err != nil {
+			fmt.Fprintf(e.stderr, "ghtoken scan: -o: %v\n", err)
+			return exitError
+		}
+		defer file.Abort() // a no-op once committed
+		out = file
+	}
+	if err := rep.Report(out, r); err != nil {
 		fmt.Fprintf(e.stderr, "ghtoken: write report: %v\n", err)
 		return exitError
 	}
-	if f.format != "text" {
+	if file != nil {
+		if err := file.Commit(); err != nil {
+			fmt.Fprintf(e.stderr, "ghtoken: %v\n", err)
+			return exitError
+		}
+	}
+	if f.format != "text" || file != nil {
 		// Machine formats keep stdout clean; people still see what happened.
 		writeSummary(e.stderr, r)
 	}
-	writeWarnings(e.stderr, res)
-	return exitCode(res, f.strict)
+	if f.format == "github" {
+		if p := e.getenv("GITHUB_STEP_SUMMARY"); p != "" {
+			if err := appendStepSummary(p, r); err != nil {
+				fmt.Fprintf(e.stderr, "ghtoken: job summary: %v\n", err)
+				return exitError
+			}
+		}
+	}
+	writeWarnings(e.stderr, r.Result)
+	return code
+}
+
+// runScan loads the suppressions, scans and returns the report with the exit
+// status it calls for; on error it has told the user and returns nil.
+// useBaseline is false when making a new baseline.
+func (e *env) runScan(paths []string, f *scanFlags, useBaseline bool) (*report, int) {
+	baseline := f.baseline
+	if !useBaseline {
+		baseline = ""
+	}
+	sup, err := scanner.LoadSuppressions(scanRoot(paths), f.ignoreFile, baseline)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "ghtoken: %v\n", err)
+		return nil, exitError
+	}
+	src := &scanner.Paths{Args: paths, NoIgnore: f.noIgnore, Stdin: e.stdin}
+	start := time.Now()
+	res, err := scanner.Scan(e.ctx, src, scanner.Options{
+		MaxFileSize:    int64(f.maxFileSize),
+		Lookalikes:     f.showLookalikes,
+		Workers:        f.workers,
+		NoInline:       f.noInline,
+		NoForeignAllow: f.noForeignAllow,
+		Suppress:       sup,
+	})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "ghtoken: %v\n", err)
+		return nil, exitError
+	}
+	r := &report{Result: res, ShowSecrets: f.showSecrets, ShowLookalikes: f.showLookalikes, Colour: e.colour,
+		Start: start, End: time.Now(), Version: version()}
+	return r, exitCode(res, f.strict)
+}
+
+// scanRoot is the directory whose suppression files apply: the top of the
+// git repository holding the first path, or that path (its directory for a
+// file) outside a repository.
+func scanRoot(paths []string) string {
+	first := "."
+	if len(paths) > 0 && paths[0] != "-" {
+		first = paths[0]
+	}
+	dir := first
+	if info, err := os.Stat(first); err == nil && !info.IsDir() {
+		dir = filepath.Dir(first)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return dir
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return dir
+		}
+	}
+}
+
+// appendStepSummary appends the Markdown job summary to the file GitHub
+// Actions names in GITHUB_STEP_SUMMARY.
+func appendStepSummary(path string, r *report) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return err
+	}
+	err = writeStepSummary(f, r)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // exitCode maps a finished scan to the exit status.

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// atomicFile is a report being written to a temporary file beside its final
+// name; Commit renames it into place, so readers see the old file or the
+// whole new one, and a failed run leaves no half report behind.
+type atomicFile struct {
+	*os.File
+	final string
+	perm  os.FileMode
+	done  bool
+}
+
+// checkWritable fails when a report could not be created at name, so that
+// the error comes before a long scan. It leaves nothing behind: a file
+// created in the scanned tree would be scanned.
+func checkWritable(name string) error {
+	a, err := createAtomic(name, 0o644)
+	if err != nil {
+		return err
+	}
+	a.Abort()
+	return nil
+}
+
+// createAtomic starts writing name.
+func createAtomic(name string, perm os.FileMode) (*atomicFile, error) {
+	if info, err := os.Stat(name); err == nil && info.IsDir() {
+		return nil, fmt.Errorf("create %s: is a directory", name)
+	}
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the temporary name would only confuse
+		}
+		return nil, fmt.Errorf("create %s: %w", name, err)
+	}
+	return &atomicFile{File: f, final: name, perm: perm}, nil
+}
+
+// Commit flushes the file to disk and moves it to its final name.
+func (a *atomicFile) Commit() error {
+	a.done = true
+	err := a.Sync()
+	if cerr := a.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(a.Name(), a.perm)
+	}
+	if err == nil {
+		err = os.Rename(a.Name(), a.final)
+	}
+	if err != nil {
+		os.Remove(a.Name())
+		return fmt.Errorf("write %s: %w", a.final, err)
+	}
+	return nil
+}
+
+// Abort removes the temporary file unless Commit was called.
+func (a *atomicFile) Abort() {
+	if a.done {
+		return
+	}
+	a.done = true
+	a.Close()
+	os.Remove(a.Name())
+}

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ghtoken/ghtoken/rules"
+)
+
+// githubReporter writes GitHub Actions workflow commands: one annotation per
+// finding, shown on the pull request's diff, with the masked token and the
+// one-line remediation. Tokens are always masked here: Actions logs are read
+// by everyone who can read the repository.
+//
+// The job summary (a Markdown table) is written by writeStepSummary, to the
+// file GITHUB_STEP_SUMMARY names.
+type githubReporter struct{}
+
+// escapeData escapes a workflow command's message.
+func escapeData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+// escapeProperty escapes a workflow command's property value, where ':' and
+// ',' separate properties.
+func escapeProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}
+
+// annotation writes one "::level file=..,line=..::message" command.
+func annotation(ew *errWriter, level string, props [][2]string, msg string) {
+	var b strings.Builder
+	b.WriteString("::" + level)
+	for i, p := range props {
+		if i == 0 {
+			b.WriteByte(' ')
+		} else {
+			b.WriteByte(',')
+		}
+		b.WriteString(p[0] + "=" + escapeProperty(p[1]))
+	}
+	b.WriteString("::" + escapeData(msg) + "\n")
+	ew.printf("%s", b.String())
+}
+
+func githubLevel(c rules.Confidence) string {
+	if c == rules.Lookalike {
+		return "notice"
+	}
+	return levelOf(c)
+}
+
+func (githubReporter) Report(w io.Writer, r *report) error {
+	ew := &errWriter{w: w}
+	for i := range r.Result.Findings {
+		f := &r.Result.Findings[i]
+		msg := fmt.Sprintf("%s (%s): %s", f.Masked(), f.Confidence, f.Remediation()[0])
+		if f.Confidence == rules.Lookalike {
+			msg = fmt.Sprintf("%s: look-alike (%s), not a finding", f.Masked(), f.Note)
+		}
+		annotation(ew, githubLevel(f.Confidence), [][2]string{
+			{"file", f.Path}, {"line", fmt.Sprint(f.Line)}, {"col", fmt.Sprint(f.Column)},
+			{"endColumn", fmt.Sprint(f.EndColumn)}, {"title", "ghtoken: " + f.Rule.Title},
+		}, msg+" ["+f.Rule.ID+", "+f.Fingerprint+"]")
+	}
+	for _, s := range r.Result.Skipped {
+		if warnedSkip(s) {
+			annotation(ew, "warning", [][2]string{{"file", strings.TrimSuffix(s.Path, "/")}, {"title", "ghtoken: not scanned (" + string(s.Reason) + ")"}}, s.Detail)
+		}
+	}
+	for _, n := range r.Result.Notices {
+		props := [][2]string{{"file", n.Path}}
+		if n.Line > 0 {
+			props = append(props, [2]string{"line", fmt.Sprint(n.Line)})
+		}
+		if n.Column > 0 {
+			props = append(props, [2]string{"col", fmt.Sprint(n.Column)})
+		}
+		props = append(props, [2]string{"title", "ghtoken: " + string(n.Code)})
+		annotation(ew, "warning", props, n.Message)
+	}
+	return ew.err
+}
+
+// mdCell makes s safe inside a Markdown table cell.
+func mdCell(s string) string {
+	return strings.NewReplacer("|", "\\|", "\n", " ", "\r", " ", "`", "'").Replace(s)
+}
+
+var confidenceBadge = map[rules.Confidence]string{
+	rules.High: "🔴 high", rules.Medium: "🟠 medium", rules.Low: "🟡 low", rules.Lookalike: "⚪ look-alike",
+}
+
+// writeStepSummary writes the Markdown job summary: a headline, a table of
+// findings (masked tokens) and what the suppressions removed.
+func writeStepSummary(w io.Writer, r *report) error {
+	ew := &errWriter{w: w}
+	res := r.Result
+	n := confirmedCount(res)
+	if n == 0 {
+		ew.printf("## ✅ ghtoken: no leaked GitHub tokens\n\n")
+	} else {
+		ew.printf("## ❌ ghtoken: %d leaked GitHub %s\n\n", n, plural(n, "token", "tokens"))
+		ew.printf("| Confidence | Where | Token | Rule | First step |\n|---|---|---|---|---|\n")
+		for i := range res.Findings {
+			f := &res.Findings[i]
+			step := f.Remediation()[0]
+			if f.Confidence == rules.Lookalike {
+				step = "Not a finding: " + f.Note + "."
+			}
+			ew.printf("| %s | `%s:%d:%d` | `%s` | %s | %s |\n", confidenceBadge[f.Confidence],
+				mdCell(f.Path), f.Line, f.Column, mdCell(f.Masked()), mdCell(f.Rule.ID), mdCell(step))
+		}
+		ew.printf("\n")
+	}
+	st := &res.Stats
+	ew.printf("%d %s scanned (%s)", st.FilesScanned, plural(st.FilesScanned, "file", "files"), humanBytes(st.BytesScanned))
+	if k := suppressedTotal(res); k > 0 {
+		ew.printf("; %d suppressed (%s)", k, suppressedSummary(res))
+	}
+	skipped := 0
+	for _, s := range res.Skipped {
+		if warnedSkip(s) {
+			skipped++
+		}
+	}
+	if skipped > 0 {
+		ew.printf("; %d not scanned (see the warnings)", skipped)
+	}
+	ew.printf(".\n")
+	if len(res.Notices) > 0 {
+		ew.printf("\n<details><summary>%d suppression %s</summary>\n\n", len(res.Notices), plural(len(res.Notices), "warning", "warnings"))
+		for _, nt := range res.Notices {
+			ew.printf("- `%s`: %s\n", mdCell(noticePlace(nt)), mdCell(nt.Message))
+		}
+		ew.printf("\n</details>\n")
+	}
+	ew.printf("\n")
+	return ew.err
+}
