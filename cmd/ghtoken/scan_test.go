@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/ghtoken/ghtoken/rules"
+	"github.com/ghtoken/ghtoken/rules/rulestest"
+)
+
+// runIn runs ghtoken with args in dir and returns the exit status, stdout
+// and stderr. vars supplies the environment variables the command reads.
+func runIn(t *testing.T, dir string, vars map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	t.Chdir(dir)
+	var stdout, stderr bytes.Buffer
+	e := &env{ctx: context.Background(), stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
+		getenv: func(k string) string { return vars[k] }}
+	code := e.dispatch(args)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestOutputFileIsAtomic(t *testing.T) {
+	dir := writeFixture(t, map[string]string{"a.txt": "x = ${ghp:1}\n"})
+	out := filepath.Join(t.TempDir(), "report.sarif")
+	code, stdout, stderr := runIn(t, dir, nil, "scan", "--format", "sarif", "-o", out)
+	if code != exitFindings || stdout != "" || !strings.Contains(stderr, "1 finding") {
+		t.Fatalf("code %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil || !json.Valid(data) {
+		t.Fatalf("report file: %v", err)
+	}
+	// A failed run (bad suppression file) leaves the old report untouched
+	// and no temporary file behind.
+	if err := os.WriteFile(filepath.Join(dir, ".ghtokenignore"), []byte("sha256:bad reason\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = runIn(t, dir, nil, "scan", "--format", "sarif", "-o", out)
+	if code != exitError || !strings.Contains(stderr, ".ghtokenignore:1: malformed fingerprint") {
+		t.Errorf("bad ignore file: code %d, stderr %q", code, stderr)
+	}
+	if after, _ := os.ReadFile(out); !bytes.Equal(after, data) {
+		t.Error("a failed run changed the report")
+	}
+	entries, _ := os.ReadDir(filepath.Dir(out))
+	if len(entries) != 1 {
+		t.Errorf("files left in the output directory: %v", entries)
+	}
+}
+
+func TestOutputFileUnwritable(t *testing.T) {
+	dir := writeFixture(t, map[string]string{"a.txt": "nothing\n"})
+	for _, out := range []string{filepath.Join(dir, "missing", "r.json"), dir} {
+		code, _, stderr := runIn(t, dir, nil, "scan", "--format", "json", "-o", out)
+		if code != exitError || !strings.Contains(stderr, "-o: create") {
+			t.Errorf("-o %s: code %d, stderr %q", out, code, stderr)
+		}
+	}
+	if runtime.GOOS != "windows" && os.Getuid() != 0 {
+		ro := t.TempDir()
+		os.Chmod(ro, 0o555)
+		defer os.Chmod(ro, 0o755)
+		if code, _, _ := runIn(t, dir, nil, "scan", "-o", filepath.Join(ro, "r.txt")); code != exitError {
+			t.Errorf("read-only directory: code %d", code)
+		}
+	}
+}
+
+func TestStepSummary(t *testing.T) {
+	dir := writeFixture(t, map[string]string{"a.txt": "x = ${ghp:1}\n"})
+	summary := filepath.Join(t.TempDir(), "summary.md")
+	if err := os.WriteFile(summary, []byte("earlier step\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ := runIn(t, dir, map[string]string{"GITHUB_STEP_SUMMARY": summary}, "scan", "--format", "github")
+	if code != exitFindings || !strings.HasPrefix(stdout, "::error file=a.txt,line=1,col=5,") {
+		t.Errorf("code %d, stdout %q", code, stdout)
+	}
+	data, _ := os.ReadFile(summary)
+	if !strings.HasPrefix(string(data), "earlier step\n## ❌ ghtoken: 1 leaked GitHub token\n") || !strings.Contains(string(data), "| 🔴 high | `a.txt:1:5` |") {
+		t.Errorf("summary:\n%s", data)
+	}
+	// Without the variable nothing is written anywhere else.
+	code, _, _ = runIn(t, dir, nil, "scan", "--format", "github")
+	if after, _ := os.ReadFile(summary); code != exitFindings || !bytes.Equal(after, data) {
+		t.Error("summary written without GITHUB_STEP_SUMMARY")
+	}
+}
+
+func TestBaselineRoundTrip(t *testing.T) {
+	dir := writeFixture(t, map[string]string{"a.txt": "x = ${ghp:1}\ny = ${gho:2}\n", "b.txt": "z = ${ghp:1}\n"})
+	code, baseline, stderr := runIn(t, dir, nil, "baseline")
+	if code != exitClean || !strings.Contains(stderr, "2 tokens recorded") {
+		t.Fatalf("baseline: code %d, stderr %q", code, stderr)
+	}
+	for _, tok := range []string{rulestest.Token("ghp", "1"), rulestest.Token("gho", "2")} {
+		if strings.Contains(baseline, tok) || !strings.Contains(baseline, rules.Fingerprint(tok)) {
+			t.Errorf("baseline must name %s by fingerprint only:\n%s", rules.Mask(nil, tok), baseline)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".ghtoken-baseline.json"), []byte(baseline), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runIn(t, dir, nil, "scan", "--baseline", ".ghtoken-baseline.json", "--format", "json")
+	var doc jsonDoc
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if code != exitClean || len(doc.Findings) != 0 || doc.Stats.Suppressed["baseline"] != 3 {
+		t.Errorf("with baseline: code %d, findings %d, suppressed %v", code, len(doc.Findings), doc.Stats.Suppressed)
+	}
+	// A new token is reported; the baseline never hides a token it does not name.
+	if err := os.WriteFile(filepath.Join(dir, "c.txt"), []byte(rulestest.Expand("w = ${ghp:3}\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = runIn(t, dir, nil, "scan", "--baseline", ".ghtoken-baseline.json", "--format", "json")
+	doc = jsonDoc{}
+	json.Unmarshal([]byte(out), &doc)
+	if code != exitFindings || len(doc.Findings) != 1 || doc.Findings[0].Path != "c.txt" {
+		t.Errorf("new token: code %d, findings %+v", code, doc.Findings)
+	}
+	// Regenerating an unchanged baseline gives the same bytes.
+	os.Remove(filepath.Join(dir, "c.txt"))
+	if _, again, _ := runIn(t, dir, nil, "baseline"); again != baseline {
+		t.Errorf("baseline is not stable:\n%s\n---\n%s", baseline, again)
+	}
+}
+
+func TestBadSuppressionFilesExit2(t *testing.T) {
+	fp := rules.Fingerprint(rulestest.Token("ghp", "1"))
+	cases := []struct {
+		files map[string]string
+		args  []string
+		want  string
+	}{
+		{map[string]string{".ghtokenignore": "# c\n" + fp + "\n"}, nil, ".ghtokenignore:2: fingerprint entry without a reason"},
+		{map[string]string{".ghtokenignore": fp + " why expires=2026-13-01\n"}, nil, ".ghtokenignore:1: bad expires="},
+		{map[string]string{".github/secret_scanning.yml": "paths-ignore:\n  - a\npath-ignore:\n  - b\n"}, nil, ".github/secret_scanning.yml:3: "},
+		{map[string]string{"b.json": "{\"version\":1,\"findings\":[],\"x\":1}"}, []string{"--baseline", "b.json"}, "b.json:1: unknown key \"x\""},
+		{map[string]string{}, []string{"--baseline", "missing.json"}, "read missing.json"},
+	}
+	for _, c := range cases {
+		c.files["a.txt"] = "x = ${ghp:1}\n"
+		dir := writeFixture(t, c.files)
+		code, stdout, stderr := runIn(t, dir, nil, append([]string{"scan"}, c.args...)...)
+		if code != exitError || stdout != "" || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: code %d, stdout %q, stderr %q, want %q", c.files, code, stdout, stderr, c.want)
+		}
+	}
+}
+
+// The ignore file is read at the repository's top even when a subdirectory
+// is scanned, and its patterns are relative to that top.
+func TestScanRootIsRepositoryTop(t *testing.T) {
+	dir := writeFixture(t, map[string]string{
+		"sub/dir/a.txt":  "x = ${ghp:1}\n",
+		"sub/dir/b.txt":  "x = ${ghp:2}\n",
+		".ghtokenignore": "/sub/dir/a.txt\n",
+	})
+	if err := os.Mkdir(filepath.Join(dir, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runIn(t, filepath.Join(dir, "sub"), nil, "scan", "dir", "--format", "json")
+	var doc jsonDoc
+	json.Unmarshal([]byte(out), &doc)
+	if code != exitFindings || len(doc.Findings) != 1 || doc.Findings[0].Path != "dir/b.txt" || doc.Stats.Suppressed["ignore-file"] != 1 {
+		t.Errorf("code %d, findings %+v, suppressed %v", code, doc.Findings, doc.Stats.Suppressed)
+	}
+}
