@@ -161,16 +161,12 @@ func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }
 // parseIgnoreEntry parses "sha256:<hex> <reason> [expires=YYYY-MM-DD]".
 func parseIgnoreEntry(line string) (IgnoreEntry, error) {
 	fields := strings.Fields(line)
+	if len(fields) == 0 {
+		return IgnoreEntry{}, errors.New("empty entry")
+	}
 	fp := fields[0]
-	hexPart := fp[len("sha256:"):]
-	if fp[:len("sha256:")] != "sha256:" {
-		return IgnoreEntry{}, fmt.Errorf("fingerprint %q: write the prefix as lower-case sha256:", short(fp))
-	}
-	if len(hexPart) != 64 {
-		return IgnoreEntry{}, fmt.Errorf("malformed fingerprint %q: want sha256: and 64 hex digits, as ghtoken prints it", short(fp))
-	}
-	if _, err := hex.DecodeString(hexPart); err != nil || strings.ToLower(hexPart) != hexPart {
-		return IgnoreEntry{}, fmt.Errorf("malformed fingerprint %q: want 64 lower-case hex digits after sha256:", short(fp))
+	if err := checkFingerprint(fp); err != nil {
+		return IgnoreEntry{}, err
 	}
 	e := IgnoreEntry{Fingerprint: fp}
 	words := fields[1:]
@@ -201,6 +197,24 @@ func parseIgnoreEntry(line string) (IgnoreEntry, error) {
 		return IgnoreEntry{}, fmt.Errorf("fingerprint entry without a reason: write why the token may stay after the fingerprint")
 	}
 	return e, nil
+}
+
+// checkFingerprint accepts "sha256:" and 64 lower-case hex digits, the form
+// ghtoken prints.
+func checkFingerprint(fp string) error {
+	prefix, hexPart, ok := strings.Cut(fp, ":")
+	switch {
+	case !ok || !strings.EqualFold(prefix, "sha256"):
+		return fmt.Errorf("malformed fingerprint %q: want sha256: and 64 hex digits, as ghtoken prints it", short(fp))
+	case prefix != "sha256":
+		return fmt.Errorf("fingerprint %q: write the prefix as lower-case sha256:", short(fp))
+	case len(hexPart) != 64:
+		return fmt.Errorf("malformed fingerprint %q: want sha256: and 64 hex digits, as ghtoken prints it", short(fp))
+	}
+	if _, err := hex.DecodeString(hexPart); err != nil || strings.ToLower(hexPart) != hexPart {
+		return fmt.Errorf("malformed fingerprint %q: want 64 lower-case hex digits after sha256:", short(fp))
+	}
+	return nil
 }
 
 func isOptionKey(k string) bool {
@@ -368,7 +382,7 @@ func ParseBaseline(name string, data []byte) (*Baseline, error) {
 				// InputOffset is at the end of the previous value; the entry
 				// starts after the separator and white space.
 				eoff = skipJSONSpace(data, eoff)
-				if _, err := parseIgnoreEntry(e.Fingerprint + " baseline"); err != nil || e.Fingerprint == "" {
+				if checkFingerprint(e.Fingerprint) != nil {
 					return nil, fail(eoff, "malformed fingerprint %q: want sha256: and 64 lower-case hex digits", short(e.Fingerprint))
 				}
 				b.Fingerprints[e.Fingerprint] = true
