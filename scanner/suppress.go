@@ -491,7 +491,18 @@ func LoadSuppressions(root, ignorePath, baselinePath string) (*Suppressions, err
 	return s, nil
 }
 
-func displayPath(p string) string { return filepath.ToSlash(filepath.Clean(p)) }
+// displayPath shows p relative to the current directory when that is
+// shorter, so that messages name files the way people would type them.
+func displayPath(p string) string {
+	if filepath.IsAbs(p) {
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, p); err == nil && len(rel) < len(p) {
+				p = rel
+			}
+		}
+	}
+	return filepath.ToSlash(filepath.Clean(p))
+}
 
 // Empty reports whether s suppresses nothing.
 func (s *Suppressions) Empty() bool {
