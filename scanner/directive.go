@@ -43,6 +43,10 @@ const maxReasonLen = 200
 // readers keep at least this much past the report region (they keep far more).
 const maxDirectiveMarker = len("pragma: allowlist nextline secret") + maxReasonLen
 
+// The reader keeps overlap bytes past each report region, so a directive
+// found near the region's end is read whole; this fails to compile if not.
+var _ [overlap - maxDirectiveMarker]struct{}
+
 // directive is one directive found in a file.
 type directive struct {
 	Name    string // "ghtoken:allow", "gitleaks:allow", ...
