@@ -79,7 +79,10 @@ func (e *FileError) Error() string {
 type Suppressions struct {
 	// Root is the directory that path patterns are relative to (the scan
 	// root). Finding paths are taken relative to the current directory.
-	Root           string
+	Root string
+	// IgnoreRoot, when not empty, is the directory that the ignore file's
+	// patterns are relative to instead (the directory of --ignore-file).
+	IgnoreRoot     string
 	Ignore         *IgnoreFile
 	SecretScanning *SecretScanning
 	Baseline       *Baseline
@@ -464,7 +467,7 @@ func LoadSuppressions(root, ignorePath, baselinePath string) (*Suppressions, err
 		s.Ignore = f
 		if ignorePath != "" {
 			// Patterns are relative to the file's directory.
-			s.Root = filepath.Dir(ignorePath)
+			s.IgnoreRoot = filepath.Dir(ignorePath)
 		}
 	}
 	sp := filepath.Join(root, filepath.FromSlash(SecretScanningFile))
@@ -530,20 +533,23 @@ func (s *Suppressions) apply(res *Result) {
 			ignoreFP[e.Fingerprint] = true
 		}
 	}
-	rootAbs, err := filepath.Abs(s.Root)
-	if err != nil {
-		rootAbs = s.Root
+	abs := func(dir string) string {
+		if a, err := filepath.Abs(dir); err == nil {
+			return a
+		}
+		return dir
 	}
+	rootAbs, ignoreAbs := abs(s.Root), abs(cmp.Or(s.IgnoreRoot, s.Root))
 	pathRule := func(p string) SuppressedBy {
-		rel, ok := relativeTo(rootAbs, p)
-		if !ok {
-			return ""
+		if s.Ignore != nil {
+			if rel, ok := relativeTo(ignoreAbs, p); ok && s.Ignore.patterns.matchesPath(rel) {
+				return ByIgnoreFile
+			}
 		}
-		if s.Ignore != nil && s.Ignore.patterns.matchesPath(rel) {
-			return ByIgnoreFile
-		}
-		if s.SecretScanning != nil && s.SecretScanning.patterns.matchesPath(rel) {
-			return BySecretScanning
+		if s.SecretScanning != nil {
+			if rel, ok := relativeTo(rootAbs, p); ok && s.SecretScanning.patterns.matchesPath(rel) {
+				return BySecretScanning
+			}
 		}
 		return ""
 	}

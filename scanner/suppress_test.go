@@ -307,3 +307,33 @@ func TestSuppressionsSurviveMoveRenameEdit(t *testing.T) {
 	}
 	run("edited above the token (+4 lines)")
 }
+
+// --ignore-file patterns are relative to that file's directory, while
+// secret_scanning.yml stays relative to the scan root.
+func TestIgnoreFileElsewhere(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"a/x.txt":                     "${ghp:1}\n",
+		"b/y.txt":                     "${ghp:2}\n",
+		"conf/rules.ignore":           "/x.txt\n",
+		".github/secret_scanning.yml": "paths-ignore:\n  - b/**\n",
+	})
+	sup, err := LoadSuppressions(dir, filepath.Join(dir, "conf", "rules.ignore"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := scanDir(t, dir, Options{Suppress: sup})
+	if got := where(dir, res); !slices.Equal(got, []string{"a/x.txt:1"}) || res.Stats.Suppressed[BySecretScanning] != 1 {
+		t.Errorf("findings %q, suppressed %v", got, res.Stats.Suppressed)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "conf", "rules.ignore"), []byte("/a/x.txt\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(dir, "a"), filepath.Join(dir, "conf", "a")); err != nil {
+		t.Fatal(err)
+	}
+	sup, _ = LoadSuppressions(dir, filepath.Join(dir, "conf", "rules.ignore"), "")
+	res = scanDir(t, dir, Options{Suppress: sup})
+	if len(res.Findings) != 0 || res.Stats.Suppressed[ByIgnoreFile] != 1 {
+		t.Errorf("findings %q, suppressed %v", where(dir, res), res.Stats.Suppressed)
+	}
+}

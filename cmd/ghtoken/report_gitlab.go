@@ -12,12 +12,13 @@ import (
 	"github.com/ghtoken/ghtoken/rules"
 )
 
-// gitlabReporter writes GitLab's secret-detection report (schema 15.x), the
-// artifacts:reports:secret_detection file that GitLab shows in merge
-// requests. raw_source_code_extract is left out: it would hold the token.
+// gitlabReporter writes GitLab's secret-detection report (schema 15.0.7,
+// the version most analyzers write), the artifacts:reports:secret_detection
+// file that GitLab shows in merge requests. raw_source_code_extract is left
+// out: it would hold the token.
 type gitlabReporter struct{}
 
-const gitlabSchemaVersion = "15.2.1"
+const gitlabSchemaVersion = "15.0.7"
 
 type gitlabDoc struct {
 	Version         string       `json:"version"`
