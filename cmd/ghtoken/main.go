@@ -106,12 +106,12 @@ func (e *env) help(topic string) int {
 const usage = `ghtoken finds leaked GitHub tokens and says what to do about each one.
 
 Usage:
-  ghtoken [scan] [flags] [PATH...]   scan files and directories (default: .)
-  ghtoken baseline [flags] [PATH...]  record today's findings (fingerprints only)
-  ghtoken rules [--format json]      list the rules, what they match and their advice
-  ghtoken revoke [flags] [PATH...]   revoke leaked tokens through GitHub's API
-  ghtoken help [COMMAND]             show help
-  ghtoken version                    print the version
+  ghtoken [scan] [flags] [PATH...]     scan files and directories (default: .)
+  ghtoken baseline [flags] [PATH...]   record today's findings (fingerprints only)
+  ghtoken rules [--format json]        list the rules, what they match and their advice
+  ghtoken revoke [flags] [PATH...]     revoke leaked tokens through GitHub's API
+  ghtoken help [COMMAND]               show help
+  ghtoken version                      print the version
 
 Run "ghtoken help scan" for the scan flags (--verify checks tokens against
 GitHub) and "ghtoken help revoke" for revocation.
