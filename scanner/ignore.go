@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 
 	gitignore "github.com/sabhiram/go-gitignore"
@@ -25,6 +26,9 @@ type ignorePattern struct {
 type ignoreFile struct {
 	dir      string
 	patterns []ignorePattern
+	// invalid lists the lines (1-based) whose pattern go-gitignore could not
+	// compile and dropped; git would not have matched them either.
+	invalid []int
 	// reroot is the walk root's path relative to the file's tree, for
 	// files above the root (the repository's outer .gitignore files).
 	reroot string
@@ -35,7 +39,9 @@ func parseIgnore(dir string, data []byte) *ignoreFile {
 	f := &ignoreFile{dir: dir}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	n := 0
 	for sc.Scan() {
+		n++
 		line := strings.TrimRight(sc.Text(), "\r")
 		if trimmed := strings.TrimSpace(line); trimmed == "" || trimmed[0] == '#' {
 			continue
@@ -54,6 +60,10 @@ func parseIgnore(dir string, data []byte) *ignoreFile {
 			line = "/" + line
 		}
 		p.m = gitignore.CompileIgnoreLines(line)
+		if compiledPatterns(p.m) == 0 {
+			f.invalid = append(f.invalid, n)
+			continue
+		}
 		f.patterns = append(f.patterns, p)
 	}
 	return f
@@ -103,4 +113,16 @@ func (s ignoreStack) with(absDir, relDir, name string) (ignoreStack, error) {
 		return s, nil
 	}
 	return append(s[:len(s):len(s)], f), nil
+}
+
+// compiledPatterns is how many patterns go-gitignore kept: it drops a line
+// whose regular expression does not compile ("a[b", "x(y") without saying
+// so, and suppression files must not drop anything silently. -1 when the
+// library's layout is not the one expected.
+func compiledPatterns(gi *gitignore.GitIgnore) int {
+	v := reflect.ValueOf(gi).Elem().FieldByName("patterns")
+	if !v.IsValid() || v.Kind() != reflect.Slice {
+		return -1
+	}
+	return v.Len()
 }

@@ -156,6 +156,9 @@ func ParseIgnoreFile(name string, data []byte) (*IgnoreFile, error) {
 		return nil, &FileError{Path: name, Line: n + 1, Reason: err.Error()}
 	}
 	f.patterns = parseIgnore("", patterns.Bytes())
+	if len(f.patterns.invalid) > 0 {
+		return nil, &FileError{Path: name, Line: f.patterns.invalid[0], Reason: "path pattern cannot be used (an unbalanced [ or ( ?)"}
+	}
 	return f, nil
 }
 
@@ -280,6 +283,9 @@ func ParseSecretScanning(name string, data []byte) (*SecretScanning, error) {
 		lines = append(lines, p)
 	}
 	s.patterns = parseIgnore("", []byte(strings.Join(lines, "\n")))
+	if len(s.patterns.invalid) > 0 {
+		return nil, &FileError{Path: name, Reason: fmt.Sprintf("paths-ignore pattern %q cannot be used (an unbalanced [ or ( ?)", lines[s.patterns.invalid[0]-1])}
+	}
 	return s, nil
 }
 

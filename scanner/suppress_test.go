@@ -168,6 +168,7 @@ func TestParseIgnoreFile(t *testing.T) {
 		{fp + " reason expires=tomorrow\n", ".ghtokenignore:1: bad expires="},
 		{fp + " reason owner=me\n", ".ghtokenignore:1: unknown option \"owner=\""},
 		{"SHA256:" + fp[7:] + " reason\n", ".ghtokenignore:1: fingerprint"},
+		{"ok/\n# c\nsrc/a[b.txt\n", ".ghtokenignore:3: path pattern cannot be used"},
 	}
 	for _, b := range bad {
 		_, err := ParseIgnoreFile(".ghtokenignore", []byte(b.text))
@@ -190,6 +191,7 @@ func TestParseSecretScanning(t *testing.T) {
 		{"paths-ignore:\n  - a\npaths_ignore:\n  - b\n", "s.yml:3: "},
 		{"paths-ignore: [a\n", "s.yml:1: "},
 		{"paths-ignore:\n  - [a, b]\n", "s.yml:2: "},
+		{"paths-ignore:\n  - \"x(y\"\n", "s.yml: paths-ignore pattern \"x(y\" cannot be used"},
 	} {
 		_, err := ParseSecretScanning("s.yml", []byte(b.text))
 		var fe *FileError
