@@ -69,7 +69,6 @@ func findDirectives(data []byte, from, to int, foreign bool, dst []directive) []
 	dst = eachMarker(data, from, to, ":allow", dst, func(at int) (directive, bool) {
 		switch {
 		case hasSuffixAt(data, at, "ghtoken"):
-			start := at - len("ghtoken")
 			d := directive{Name: directiveAllow, Kind: SameLine, back: len("ghtoken")}
 			end := at + len(":allow")
 			if bytes.HasPrefix(data[end:], []byte("-next-line")) {
@@ -79,12 +78,9 @@ func findDirectives(data []byte, from, to int, foreign bool, dst []directive) []
 			if !directiveEnds(data, end) {
 				return directive{}, false // a longer word, or a mention in quotes or backticks
 			}
-			if start > 0 && isDirectiveWordByte(data[start-1]) {
-				return directive{}, false
-			}
 			d.Reason = reasonAt(data, end)
 			return d, true
-		case foreign && hasSuffixAt(data, at, "gitleaks"):
+		case foreign && hasSuffixAt(data, at, "gitleaks") && directiveEnds(data, at+len(":allow")):
 			return directive{Name: "gitleaks:allow", Kind: SameLine, Foreign: true, back: len("gitleaks")}, true
 		}
 		return directive{}, false
@@ -107,17 +103,18 @@ func findDirectives(data []byte, from, to int, foreign bool, dst []directive) []
 			default:
 				return directive{}, false
 			}
-			rest := data[at+len("allowlist"):]
+			end := at + len("allowlist")
+			rest := data[end:]
 			switch {
-			case bytes.HasPrefix(rest, []byte(" nextline secret")):
+			case bytes.HasPrefix(rest, []byte(" nextline secret")) && directiveEnds(data, end+len(" nextline secret")):
 				return directive{Name: "pragma: allowlist nextline secret", Kind: NextLine, Foreign: true, back: back}, true
-			case bytes.HasPrefix(rest, []byte(" secret")), bytes.HasPrefix(rest, []byte("-secret")):
+			case bytes.HasPrefix(rest, []byte(" secret")) && directiveEnds(data, end+len(" secret")):
 				return directive{Name: "pragma: allowlist secret", Kind: SameLine, Foreign: true, back: back}, true
 			}
 			return directive{}, false
 		})
 		dst = eachMarker(data, from, to, "hog:i", dst, func(at int) (directive, bool) {
-			if !hasSuffixAt(data, at, "truffle") || !bytes.HasPrefix(data[at:], []byte("hog:ignore")) {
+			if !hasSuffixAt(data, at, "truffle") || !bytes.HasPrefix(data[at:], []byte("hog:ignore")) || !directiveEnds(data, at+len("hog:ignore")) {
 				return directive{}, false
 			}
 			return directive{Name: "trufflehog:ignore", Kind: SameLine, Foreign: true, back: len("truffle")}, true
@@ -138,7 +135,7 @@ func eachMarker(data []byte, from, to int, marker string, dst []directive, parse
 			break
 		}
 		at := i + j
-		if d, ok := parse(at); ok {
+		if d, ok := parse(at); ok && directiveStarts(data, at-d.back) {
 			d.offset = at
 			dst = append(dst, d)
 		}
@@ -152,25 +149,26 @@ func hasSuffixAt(data []byte, at int, s string) bool {
 	return at >= len(s) && string(data[at-len(s):at]) == s
 }
 
-// directiveEnds reports whether a directive name ending at data[i] is a
-// directive: followed by white space, the end of the line or a comment
-// closer. Anything else ("ghtoken:allowed", a closing quote or backtick)
-// makes it a mention, as in documentation and string literals.
+// directiveStarts and directiveEnds say whether a directive name found at
+// data[start:end] is a directive rather than a mention: it starts a word (at
+// the start of a line, after white space or a comment marker) and ends one
+// (white space, the end of the line, or a comment closer). Documentation and
+// string literals that name a directive ("ghtoken:allow" in quotes or
+// backticks, "ghtoken:allowed") are not directives. The go vet analyzer
+// (package analyzer) applies the same rule, so both tools agree.
+func directiveStarts(data []byte, start int) bool {
+	return start <= 0 || bytes.IndexByte([]byte(" \t\r\n/#*;!-"), data[start-1]) >= 0
+}
+
 func directiveEnds(data []byte, i int) bool {
 	if i >= len(data) {
 		return true
 	}
 	switch data[i] {
-	case ' ', '\t', '\r', '\n', '*', '#', '%':
+	case ' ', '\t', '\r', '\n':
 		return true
-	case '-':
-		return bytes.HasPrefix(data[i:], []byte("-->"))
 	}
-	return false
-}
-
-func isDirectiveWordByte(c byte) bool {
-	return c == '-' || c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+	return bytes.HasPrefix(data[i:], []byte("*/")) || bytes.HasPrefix(data[i:], []byte("-->"))
 }
 
 // reasonAt returns the reason that follows a directive ending at data[i]:
@@ -252,7 +250,7 @@ func applyDirectives(path string, found []Finding, dirs []directive, lineSet *Li
 		case d.Reason == "":
 			notices = append(notices, Notice{Path: path, Line: d.line, Column: d.col, Code: NoticeMissingReason,
 				Message: d.Name + " without a reason: it allows nothing; write why the token may stay, e.g. \"" + d.Name + " test fixture, never a real token\""})
-		case !d.used && (lineSet == nil || lineSet.Contains(d.line)) && !isDocumentation(path):
+		case !d.used && (lineSet == nil || lineSet.Contains(d.line)) && !isExample(path):
 			target := "this line"
 			if d.Kind == NextLine {
 				target = "the next line"
@@ -302,12 +300,15 @@ func (s *directiveSink) place(pos *position, data []byte, base, upTo int64, next
 	return next
 }
 
-// isDocumentation reports whether path is a documentation file, where a
-// directive with no token next to it is an example rather than a leftover.
-func isDocumentation(path string) bool {
+// isExample reports whether path is documentation or a test fixture, where
+// a directive with no token next to it is an example rather than a leftover:
+// Markdown and other documentation, files under a testdata directory, and Go
+// test files (which build their fixtures at run time).
+func isExample(path string) bool {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".md", ".markdown", ".rst", ".adoc":
 		return true
 	}
-	return false
+	p := "/" + filepath.ToSlash(path)
+	return strings.Contains(p, "/testdata/") || strings.HasSuffix(p, "_test.go")
 }

@@ -90,6 +90,10 @@ func TestInlineDirectives(t *testing.T) {
 		{name: "a mention in backticks is not a directive", text: "use `" + allow + "` here: ${ghp:1}\n", want: []string{"f.txt:1"}},
 		{name: "a mention in quotes is not a directive", text: "x = \"" + allow + "\" + \"${ghp:1}\"\n", want: []string{"f.txt:1"}},
 		{name: "HTML comment closer", text: "${ghp:1} <!-- " + allow + " sample-->\n", inline: 1},
+		{name: "directly in a comment marker", text: "${ghp:1} //" + allow + " sample\n", inline: 1},
+		{name: "inside a word is not a directive", text: "${ghp:1} x" + allow + " sample\n", want: []string{"f.txt:1"}},
+		{name: "quoted foreign directive is a mention", text: "${ghp:1} \"gitleaks:allow\"\n", want: []string{"f.txt:1"}},
+		{name: "C comment closer right after", text: "${ghp:1} /*gitleaks:allow*/\n", foreign: 1},
 		{name: "reasonless at end of file", text: "${ghp:1} # " + allow, want: []string{"f.txt:1"}, wantNotices: []string{"f.txt:1:44 missing-reason"}},
 		{name: "column counts code points", text: "é = \"${ghp:1}\" # " + allow + "\n",
 			want: []string{"f.txt:1"}, wantNotices: []string{"f.txt:1:50 missing-reason"}},
@@ -337,5 +341,21 @@ func TestIgnoreFileElsewhere(t *testing.T) {
 	res = scanDir(t, dir, Options{Suppress: sup})
 	if len(res.Findings) != 0 || res.Stats.Suppressed[ByIgnoreFile] != 1 {
 		t.Errorf("findings %q, suppressed %v", where(dir, res), res.Stats.Suppressed)
+	}
+}
+
+// Directives in documentation and test fixtures are examples: they still
+// allow tokens there, but are not reported as unused.
+func TestUnusedDirectiveExamples(t *testing.T) {
+	text := "# " + allow + " example\n"
+	dir := writeTree(t, map[string]string{
+		"README.md": text, "docs/guide.rst": text, "pkg/testdata/case.txtar": text, "pkg/x_test.go": text,
+		"pkg/x.go": text, "testdatax/y.txt": text,
+		"pkg/testdata/used.txt": "${ghp:1} # " + allow + "\n",
+	})
+	res := scanDir(t, dir, Options{})
+	want := []string{"pkg/testdata/used.txt:1:44 missing-reason", "pkg/x.go:1:3 unused-directive", "testdatax/y.txt:1:3 unused-directive"}
+	if got := notices(dir, res); !slices.Equal(got, want) {
+		t.Errorf("notices = %q, want %q", got, want)
 	}
 }
