@@ -34,6 +34,21 @@ type Match struct {
 	AppID     int64
 	IssuedAt  time.Time
 	ExpiresAt time.Time
+	// Encoding says how the token was encoded when buf[Start:End] is its
+	// encoded form ("base64", "base64url", "percent", "backslash-escape",
+	// or a chain from the outermost in such as "base64>base64"); empty for
+	// a token found as is. Decoded then holds the token itself.
+	Encoding string
+	Decoded  string
+}
+
+// Text returns the token text of a match of buf: the decoded token for an
+// encoded match, buf[m.Start:m.End] otherwise.
+func (m *Match) Text(buf []byte) string {
+	if m.Encoding != "" {
+		return m.Decoded
+	}
+	return string(buf[m.Start:m.End])
 }
 
 // Options tune Find.
@@ -68,34 +83,57 @@ func init() {
 // A match's outcome depends only on the bytes from MaxContext before its start
 // to one byte after its end, so a reader that feeds overlapping chunks gets the
 // same matches as one that feeds the whole input.
+//
+// Tokens encoded in base64, percent-encoding or backslash escapes are found
+// too (see Match.Encoding); their Start and End delimit the encoded text. An
+// encoded match depends on at most MaxContext bytes before its start and
+// MaxTokenLen+1 bytes from its start (the decoding window), which is what a
+// chunked reader keeps anyway.
 func Find(buf []byte, opt Options, dst []Match) []Match {
 	first := len(dst)
-	f := finder{buf: buf, opt: opt, dst: dst, lockfile: isLockfile(opt.Path)}
+	f := finder{buf: buf, opt: opt, dst: dst, lockfile: isLockfile(opt.Path), depth: maxDecodeDepth}
+	f.run()
+	out := f.dst[first:]
+	// The 'g' pass yields matches in order; only 'G' keywords, the rare
+	// legacy value reached before a later token and encoded tokens (found
+	// in a pass of their own) need a sort.
+	order := func(a, b Match) int {
+		if a.Start != b.Start {
+			return a.Start - b.Start
+		}
+		if d := ruleIndex(a.Rule) - ruleIndex(b.Rule); d != 0 {
+			return d
+		}
+		if a.End != b.End {
+			return a.End - b.End
+		}
+		return strings.Compare(a.Encoding, b.Encoding)
+	}
+	if len(out) > 1 && !slices.IsSortedFunc(out, order) {
+		slices.SortFunc(out, order)
+	}
+	if len(out) > 1 {
+		// Legacy values can be reached from two keywords, encoded tokens
+		// from two needles.
+		out = slices.CompactFunc(out, func(a, b Match) bool {
+			return a.Start == b.Start && a.End == b.End && a.Rule == b.Rule && a.Encoding == b.Encoding
+		})
+		f.dst = f.dst[:first+len(out)]
+	}
+	return f.dst
+}
+
+// run appends every match in f.buf to f.dst, unsorted.
+func (f *finder) run() {
 	// Every prefixed token starts with "gh" or "github"; keywords for legacy
 	// tokens start with g or G too. Two byte searches find them all.
 	f.each('g', f.atLowerG)
 	if !f.lockfile {
 		f.each('G', f.atUpperG)
 	}
-	out := f.dst[first:]
-	// The 'g' pass yields matches in order; only 'G' keywords and the rare
-	// legacy value reached before a later token need a sort.
-	if len(out) > 1 && !slices.IsSortedFunc(out, func(a, b Match) int { return a.Start - b.Start }) {
-		slices.SortFunc(out, func(a, b Match) int {
-			if a.Start != b.Start {
-				return a.Start - b.Start
-			}
-			return ruleIndex(a.Rule) - ruleIndex(b.Rule)
-		})
+	if f.depth > 0 {
+		f.findBase64()
 	}
-	if len(out) > 1 {
-		// Legacy values can be reached from two keywords.
-		out = slices.CompactFunc(out, func(a, b Match) bool {
-			return a.Start == b.Start && a.End == b.End && a.Rule == b.Rule
-		})
-		f.dst = f.dst[:first+len(out)]
-	}
-	return f.dst
 }
 
 func ruleIndex(r *Rule) int { return slices.Index(all, r) }
@@ -105,6 +143,7 @@ type finder struct {
 	opt      Options
 	dst      []Match
 	lockfile bool // the legacy rule stays silent in lockfiles
+	depth    int  // how many more levels of encoding to look through
 }
 
 func (f *finder) each(c byte, at func(p int)) {
@@ -134,6 +173,8 @@ func (f *finder) atLowerG(p int) {
 	if buf[p+1] == 'i' && bytes.HasPrefix(buf[p:], []byte("github")) {
 		if bytes.HasPrefix(buf[p+6:], []byte("_pat_")) {
 			f.fineGrained(p)
+		} else if bytes.ContainsAny(buf[p+6:min(len(buf), p+12)], `%\`) {
+			f.escapedAt(p)
 		}
 		if !f.lockfile {
 			f.atKeyword(p)
@@ -142,6 +183,9 @@ func (f *finder) atLowerG(p int) {
 	}
 	if buf[p+1] != 'h' {
 		return
+	}
+	if len(buf)-p >= 4 && (buf[p+3] == '%' || buf[p+3] == '\\') {
+		f.escapedAt(p)
 	}
 	if len(buf)-p >= 4 && buf[p+3] == '_' {
 		switch buf[p+2] {

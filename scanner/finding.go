@@ -27,6 +27,11 @@ type Finding struct {
 	Fingerprint string
 	// Note explains a low confidence or a look-alike.
 	Note string
+	// Encoding says how the token was encoded in the file ("base64",
+	// "percent", "base64>base64", ...; see rules.Match.Encoding), empty when
+	// it was there as is. Line, Column, EndColumn and Offset then delimit
+	// the encoded text, and Secret is the decoded token.
+	Encoding string
 	// Facts decoded from the token itself, zero when unknown.
 	OwnerUserID uint32
 	AppID       int64

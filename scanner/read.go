@@ -118,7 +118,7 @@ func scanStreamDirectives(r io.Reader, path string, chunkSize int, buf []byte, d
 			pos.advance(data, base, abs)
 			line, col := pos.line, pos.col+1
 			endCol := col + utf8.RuneCount(data[m.Start:m.End])
-			emit(streamMatch{Match: m, offset: abs, line: line, col: col, endCol: endCol, secret: string(data[m.Start:m.End])})
+			emit(streamMatch{Match: m, offset: abs, line: line, col: col, endCol: endCol, secret: m.Text(data)})
 		}
 		dirs.place(&pos, data, base, emitTo, next)
 		if eof {

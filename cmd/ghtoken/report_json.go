@@ -42,6 +42,7 @@ type jsonFinding struct {
 	Remediation      string      `json:"remediation"`
 	RemediationSteps []string    `json:"remediation_steps"`
 	Note             string      `json:"note,omitempty"`
+	Encoding         string      `json:"encoding,omitempty"`
 	OwnerUserID      uint32      `json:"owner_user_id,omitempty"`
 	AppID            int64       `json:"app_id,omitempty"`
 	IssuedAt         *time.Time  `json:"issued_at,omitempty"`
@@ -95,7 +96,7 @@ func (jsonReporter) Report(w io.Writer, r *report) error {
 			Rule: f.Rule.ID, Title: f.Rule.Title, Confidence: f.Confidence.String(),
 			Path: f.Path, Line: f.Line, Column: f.Column, EndColumn: f.EndColumn, Offset: f.Offset,
 			Secret: r.secret(f), SecretMasked: !r.ShowSecrets, Fingerprint: f.Fingerprint,
-			Remediation: steps[0], RemediationSteps: steps, Note: f.Note,
+			Remediation: steps[0], RemediationSteps: steps, Note: f.Note, Encoding: f.Encoding,
 			OwnerUserID: f.OwnerUserID, AppID: f.AppID, IssuedAt: timePtr(f.IssuedAt), ExpiresAt: timePtr(f.ExpiresAt),
 		}
 		jf.Verification = newJSONVerification(r.verification(f))

@@ -82,6 +82,9 @@ func facts(f *scanner.Finding, now time.Time) [][2]string {
 	if !f.ExpiresAt.IsZero() {
 		out = append(out, [2]string{"expires", f.ExpiresAt.UTC().Format(time.RFC3339) + " (" + relative(f.ExpiresAt, now) + ")"})
 	}
+	if f.Encoding != "" {
+		out = append(out, [2]string{"encoding", f.Encoding + " (decoded; the position is that of the encoded text)"})
+	}
 	if f.Note != "" && f.Confidence != rules.Lookalike {
 		out = append(out, [2]string{"note", f.Note})
 	}

@@ -1,0 +1,395 @@
+package rules
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+)
+
+// Tokens also hide in encoded text: base64 (Kubernetes Secret manifests,
+// .dockerconfigjson, basic-auth headers), percent-encoding ("%5F" for "_")
+// and backslash escapes ("\u005f", "\x5f", "\/"). Decoding everything would
+// cost a pass over every byte and let hostile input blow up time and memory,
+// so decoding is confined to candidate spans found by literal searches:
+//
+//   - base64 of a token prefix ("ghp_", "github_pat_", ...) starting at byte
+//     0, 1 or 2 of a 3-byte group always contains the same few characters
+//     ("Z2hwX" for "ghp_" at 0). Those characters are the needles; the
+//     same trick one level up (the base64 of those needles) finds base64
+//     inside base64, as in a Secret holding a .dockerconfigjson.
+//   - an escape right after a literal "gh?" or "github" (the prefix of a
+//     token whose "_" was escaped) starts an escaped candidate.
+//
+// Each candidate decodes at most decodeWindow bytes of input, at most
+// maxDecodeDepth levels deep, and only a match that starts where its needle
+// says is kept, so the locality guarantee of Find holds for decoded matches
+// too: they depend only on bytes from a few bytes before Start to at most
+// MaxTokenLen bytes after it.
+const (
+	maxDecodeDepth = 2
+	// decodeWindow is how many encoded bytes one candidate decodes. It
+	// leaves room for the one quad before the needle's quad and the byte
+	// after the window (is the encoded run over?) within MaxTokenLen.
+	decodeWindow = MaxTokenLen - 8
+	// anchorSlack is how far into a decoded window an anchored match may
+	// start: the needle's own offset in its 3-byte group, plus the group
+	// kept before it.
+	anchorSlack = 6
+)
+
+// Encoding names, as reported in Match.Encoding.
+const (
+	EncodingBase64    = "base64"
+	EncodingBase64URL = "base64url"
+	EncodingPercent   = "percent"
+	EncodingEscape    = "backslash-escape"
+)
+
+// tokenPrefixes are the literals every prefixed token starts with.
+var tokenPrefixes = []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"}
+
+const (
+	stdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	urlAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+)
+
+// b64val maps both base64 alphabets to 6-bit values; 0xff is not base64.
+var b64val [256]byte
+
+// needle is a run of base64 characters that the encoding of a literal always
+// contains. off is the needle's position in its 4-character quad.
+type needle struct {
+	text string
+	off  int
+}
+
+// base64Needles are the needles of tokens encoded once (depth 1) and twice
+// (depth 2), sorted by their first two characters; needleHead maps those two
+// characters to the index+1 of the first needle that starts with them.
+var (
+	base64Needles []depthNeedle
+	needleHead    [1 << 16]uint8
+)
+
+type depthNeedle struct {
+	needle
+	depth int
+}
+
+// minBase64Run is the shortest run of base64 characters that can hold an
+// encoded token (40 bytes encode to 54 characters), and base64Probe the
+// stride at which runs are probed: every run that long holds a probed byte.
+const (
+	minBase64Run = 54
+	base64Probe  = 32
+)
+
+func init() {
+	for i := range b64val {
+		b64val[i] = 0xff
+	}
+	for i := range 64 {
+		b64val[stdAlphabet[i]] = byte(i)
+		b64val[urlAlphabet[i]] = byte(i)
+	}
+	lits := tokenPrefixes
+	for d := 1; d <= maxDecodeDepth; d++ {
+		var ns []needle
+		for _, lit := range lits {
+			for a := range 3 {
+				for _, alpha := range []string{stdAlphabet, urlAlphabet} {
+					n := fixedChars(lit, a, alpha)
+					if !slices.Contains(ns, n) {
+						ns = append(ns, n)
+					}
+				}
+			}
+		}
+		lits = lits[:0:0]
+		for _, n := range ns {
+			base64Needles = append(base64Needles, depthNeedle{n, d})
+			lits = append(lits, n.text)
+		}
+	}
+	slices.SortStableFunc(base64Needles, func(a, b depthNeedle) int { return strings.Compare(a.text[:2], b.text[:2]) })
+	for i := len(base64Needles) - 1; i >= 0; i-- {
+		n := base64Needles[i].text
+		needleHead[int(n[0])<<8|int(n[1])] = uint8(i + 1)
+	}
+}
+
+// fixedChars returns the base64 characters that encode lit whatever the bytes
+// around it, when lit starts at byte a (0, 1 or 2) of a 3-byte group.
+func fixedChars(lit string, a int, alphabet string) needle {
+	lo, hi := 8*a, 8*(a+len(lit)) // lit's bits in the stream
+	bit := func(i int) int { return int(lit[(i-lo)/8]>>(7-(i-lo)%8)) & 1 }
+	var b strings.Builder
+	off := -1
+	for c := 0; 6*c+6 <= hi; c++ {
+		if 6*c < lo {
+			continue
+		}
+		v := 0
+		for i := 6 * c; i < 6*c+6; i++ {
+			v = v<<1 | bit(i)
+		}
+		if off < 0 {
+			off = c
+		}
+		b.WriteByte(alphabet[v])
+	}
+	return needle{text: b.String(), off: off}
+}
+
+// findBase64 looks for base64-encoded tokens, up to f.depth levels deep. It
+// probes one byte in base64Probe for a long run of base64 characters and
+// looks for needles only inside such runs: in prose and code, whose runs are
+// words, it costs little more than the probes.
+func (f *finder) findBase64() {
+	buf := f.buf
+	for i := 0; i < len(buf); i += base64Probe {
+		if b64val[buf[i]] == 0xff {
+			continue
+		}
+		s, e := i, i+1
+		for s > 0 && b64val[buf[s-1]] != 0xff {
+			s--
+		}
+		for e < len(buf) && b64val[buf[e]] != 0xff {
+			e++
+		}
+		if e-s >= minBase64Run {
+			f.needlesIn(s, e)
+		}
+		i = e - e%base64Probe // the next probe is past the run
+	}
+}
+
+// needlesIn looks for needles in the base64 run buf[s:e].
+func (f *finder) needlesIn(s, e int) {
+	buf := f.buf
+	for p := s; p+1 < e; p++ {
+		h := needleHead[int(buf[p])<<8|int(buf[p+1])]
+		if h == 0 {
+			continue
+		}
+		head := base64Needles[h-1].text[:2]
+		for _, n := range base64Needles[h-1:] {
+			if n.text[:2] != head {
+				break
+			}
+			if n.depth <= f.depth && p >= n.off && bytes.HasPrefix(buf[p:e], []byte(n.text)) {
+				f.base64At(p - n.off)
+			}
+		}
+	}
+}
+
+// base64At decodes the window that starts at the quad q (or the quad before
+// it, so that a needle of base64-in-base64 finds its inner quad) and keeps
+// the tokens that start where the needle is.
+func (f *finder) base64At(q int) {
+	buf := f.buf
+	for k := q; k < min(q+4, len(buf)); k++ {
+		if b64val[buf[k]] == 0xff {
+			return
+		}
+	}
+	start := q
+	if q >= 4 && isBase64(buf[q-4:q]) {
+		start = q - 4
+	}
+	end := start
+	for end < len(buf) && end-start < decodeWindow && b64val[buf[end]] != 0xff {
+		end++
+	}
+	// The run is over when a non-base64 byte (or the end of the input)
+	// follows it; otherwise the window cut it.
+	complete := end-start < decodeWindow || end == len(buf) || b64val[buf[end]] == 0xff
+	dec := decodeBase64(buf[start:end])
+	f.sub(dec, complete, func(m *Match) bool {
+		if m.Start >= anchorSlack {
+			return false
+		}
+		m.Start, m.End = start+m.Start/3*4, min(end, start+(m.End+2)/3*4)
+		enc := EncodingBase64
+		if bytes.ContainsAny(buf[m.Start:m.End], "-_") {
+			enc = EncodingBase64URL
+		}
+		m.Encoding = joinEncoding(enc, m.Encoding)
+		return true
+	})
+}
+
+func isBase64(b []byte) bool {
+	for _, c := range b {
+		if b64val[c] == 0xff {
+			return false
+		}
+	}
+	return true
+}
+
+// decodeBase64 decodes a run of base64 characters of either alphabet,
+// ignoring a trailing partial character.
+func decodeBase64(src []byte) []byte {
+	out := make([]byte, 0, len(src)*3/4+2)
+	var acc uint32
+	n := 0
+	for _, c := range src {
+		acc = acc<<6 | uint32(b64val[c])
+		n++
+		if n == 4 {
+			out = append(out, byte(acc>>16), byte(acc>>8), byte(acc))
+			acc, n = 0, 0
+		}
+	}
+	switch n {
+	case 2:
+		out = append(out, byte(acc>>4))
+	case 3:
+		out = append(out, byte(acc>>10), byte(acc>>2))
+	}
+	return out
+}
+
+// sub runs the finder one level deeper on decoded text and adds the matches
+// keep accepts (keep maps them back to f.buf's offsets). complete says
+// whether dec holds all of the encoded run: when it does not, a match that
+// reaches its end may be cut short and is dropped.
+func (f *finder) sub(dec []byte, complete bool, keep func(*Match) bool) {
+	inner := finder{buf: dec, opt: f.opt, lockfile: f.lockfile, depth: f.depth - 1}
+	inner.run()
+	for _, m := range inner.dst {
+		if m.End == len(dec) && !complete {
+			continue
+		}
+		if m.Encoding == "" {
+			m.Decoded = string(dec[m.Start:m.End])
+		}
+		if keep(&m) {
+			f.dst = append(f.dst, m)
+		}
+	}
+}
+
+func joinEncoding(outer, inner string) string {
+	if inner == "" {
+		return outer
+	}
+	return outer + ">" + inner
+}
+
+// escapedAt handles a token prefix at p whose "_" is escaped: "ghp%5F...",
+// "ghp\u005f...", "github\x5fpat...".
+func (f *finder) escapedAt(p int) {
+	buf := f.buf
+	if f.depth == 0 || !boundaryBefore(buf, p) {
+		return
+	}
+	dec := make([]byte, 0, 128)
+	src := make([]int, 0, 128) // src[k] is where decoded byte k starts in buf
+	kinds := 0                 // 1: percent, 2: backslash
+	i := p
+	limit := min(len(buf), p+decodeWindow)
+	for i < limit {
+		c, n, kind := unescape(buf[i:limit])
+		if n == 0 {
+			break
+		}
+		dec = append(dec, c)
+		src = append(src, i)
+		kinds |= kind
+		i += n
+	}
+	if kinds == 0 {
+		return
+	}
+	src = append(src, i)
+	complete := i < limit || limit == len(buf)
+	f.sub(dec, complete, func(m *Match) bool {
+		if m.Start != 0 {
+			return false
+		}
+		// Only a token that had an escape in it: the plain search
+		// found the others.
+		s, e := src[m.Start], src[m.End]
+		if e-s == m.End-m.Start {
+			return false
+		}
+		used := 0
+		if bytes.IndexByte(buf[s:e], '%') >= 0 {
+			used |= 1
+		}
+		if bytes.IndexByte(buf[s:e], '\\') >= 0 {
+			used |= 2
+		}
+		enc := EncodingPercent
+		switch used {
+		case 2:
+			enc = EncodingEscape
+		case 3:
+			enc = EncodingPercent + "+" + EncodingEscape
+		}
+		m.Start, m.End = s, e
+		m.Encoding = joinEncoding(enc, m.Encoding)
+		return true
+	})
+}
+
+// unescape decodes one byte at the start of b: a percent escape, a
+// backslash escape of an ASCII character, or a plain byte. n is 0 when b
+// starts with a broken escape or a byte no token holds.
+func unescape(b []byte) (c byte, n, kind int) {
+	switch b[0] {
+	case '%':
+		if len(b) >= 3 {
+			if v, ok := hexByte(b[1], b[2]); ok && v < 0x80 {
+				return v, 3, 1
+			}
+		}
+		return 0, 0, 0
+	case '\\':
+		if len(b) < 2 {
+			return 0, 0, 0
+		}
+		switch b[1] {
+		case 'u':
+			if len(b) >= 6 {
+				hi, ok1 := hexByte(b[2], b[3])
+				lo, ok2 := hexByte(b[4], b[5])
+				if ok1 && ok2 && hi == 0 && lo < 0x80 {
+					return lo, 6, 2
+				}
+			}
+		case 'x':
+			if len(b) >= 4 {
+				if v, ok := hexByte(b[2], b[3]); ok && v < 0x80 {
+					return v, 4, 2
+				}
+			}
+		case '/', '"', '\'', '\\':
+			return b[1], 2, 2
+		}
+		return 0, 0, 0
+	}
+	return b[0], 1, 0
+}
+
+func hexByte(a, b byte) (byte, bool) {
+	x, ok1 := hexVal(a)
+	y, ok2 := hexVal(b)
+	return x<<4 | y, ok1 && ok2
+}
+
+func hexVal(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
