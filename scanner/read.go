@@ -31,7 +31,9 @@ var errBinary = errors.New("binary content (NUL byte in the first 8 KiB)")
 type position struct {
 	offset int64 // absolute offset of the position
 	line   int
-	col    int // code points from the line start to offset
+	col    int  // code points from the line start to offset
+	crOnly bool // lines end in CR alone (see lineBreaks)
+	prevCR bool // the byte before offset is a CR
 }
 
 // advance moves to absolute offset to; data holds the bytes from absolute
@@ -41,12 +43,13 @@ func (p *position) advance(data []byte, base, to int64) {
 		return
 	}
 	seg := data[p.offset-base : to-base]
-	if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
-		p.line += n
-		seg = seg[bytes.LastIndexByte(seg, '\n')+1:]
+	n, tail := lineBreaks(seg, p.crOnly, p.prevCR)
+	p.line += n
+	if len(tail) != len(seg) {
 		p.col = 0
 	}
-	p.col += utf8.RuneCount(seg)
+	p.col += utf8.RuneCount(tail)
+	p.prevCR = seg[len(seg)-1] == '\r'
 	p.offset = to
 }
 
@@ -61,7 +64,8 @@ type streamMatch struct {
 
 // scanStream reads r to the end in chunks of chunkSize bytes, using buf
 // (grown as needed) as its only buffer, and calls emit for each match in
-// order. It returns the number of bytes read.
+// order. It returns the number of bytes read. UTF-16 text is transcoded
+// first (see decodeText).
 func scanStream(r io.Reader, path string, chunkSize int, buf []byte, emit func(streamMatch)) (int64, []byte, error) {
 	return scanStreamDirectives(r, path, chunkSize, buf, nil, emit)
 }
@@ -69,16 +73,17 @@ func scanStream(r io.Reader, path string, chunkSize int, buf []byte, emit func(s
 // scanStreamDirectives is scanStream that also appends the inline
 // directives it finds, with their positions, to dirs.found (dirs may be nil).
 func scanStreamDirectives(r io.Reader, path string, chunkSize int, buf []byte, dirs *directiveSink, emit func(streamMatch)) (int64, []byte, error) {
+	raw := &countingReader{r: r}
+	r, enc, bom := decodeText(raw)
 	if need := keep + chunkSize; cap(buf) < need {
 		buf = make([]byte, need)
 	}
 	buf = buf[:keep+chunkSize]
 	var (
-		base     int64 // absolute offset of buf[0]
+		base     = bom // absolute offset of buf[0]
 		filled   int
-		emitFrom int64
-		total    int64
-		pos      = position{line: 1}
+		emitFrom = bom
+		pos      = position{line: 1, offset: bom}
 		matches  []rules.Match
 		first    = true
 	)
@@ -86,7 +91,7 @@ func scanStreamDirectives(r io.Reader, path string, chunkSize int, buf []byte, d
 	for {
 		n, err := io.ReadFull(r, buf[filled:])
 		filled += n
-		total += int64(n)
+		total := raw.n
 		eof := false
 		switch {
 		case err == io.EOF || err == io.ErrUnexpectedEOF:
@@ -100,6 +105,7 @@ func scanStreamDirectives(r io.Reader, path string, chunkSize int, buf []byte, d
 			if bytes.IndexByte(data[:min(len(data), binarySniffLen)], 0) >= 0 {
 				return total, buf, errBinary
 			}
+			pos.crOnly = bytes.IndexByte(data, '\n') < 0 && bytes.IndexByte(data, '\r') >= 0
 		}
 		emitTo := base + int64(filled)
 		if !eof {
@@ -118,7 +124,11 @@ func scanStreamDirectives(r io.Reader, path string, chunkSize int, buf []byte, d
 			pos.advance(data, base, abs)
 			line, col := pos.line, pos.col+1
 			endCol := col + utf8.RuneCount(data[m.Start:m.End])
-			emit(streamMatch{Match: m, offset: abs, line: line, col: col, endCol: endCol, secret: m.Text(data)})
+			secret := m.Text(data)
+			if enc != encUTF8 {
+				m.Encoding = joinEncoding(enc.String(), m.Encoding)
+			}
+			emit(streamMatch{Match: m, offset: abs, line: line, col: col, endCol: endCol, secret: secret})
 		}
 		dirs.place(&pos, data, base, emitTo, next)
 		if eof {

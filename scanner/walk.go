@@ -207,6 +207,17 @@ func (w *walker) walkDir(abs, rel, display string, stack ignoreStack) error {
 	if err := w.ctx.Err(); err != nil {
 		return err
 	}
+	// The directory is listed before its .gitignore is read: when it
+	// cannot be (permissions, a path longer than the system allows), the
+	// directory is the one thing reported.
+	entries, err := os.ReadDir(abs)
+	if err != nil && len(entries) == 0 {
+		label := display
+		if label == "" {
+			label = "."
+		}
+		return w.emitSkip(label+"/", SkipUnreadable, err.Error())
+	}
 	if !w.noIgnore {
 		var err error
 		stack, err = stack.with(abs, rel, ".gitignore")
@@ -215,14 +226,6 @@ func (w *walker) walkDir(abs, rel, display string, stack ignoreStack) error {
 				return err
 			}
 		}
-	}
-	entries, err := os.ReadDir(abs)
-	if err != nil && len(entries) == 0 {
-		label := display
-		if label == "" {
-			label = "."
-		}
-		return w.emitSkip(label+"/", SkipUnreadable, err.Error())
 	}
 	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 	for _, e := range entries {

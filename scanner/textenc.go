@@ -1,0 +1,201 @@
+package scanner
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"io"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Text encodings. Windows tools write UTF-16 (PowerShell scripts, .reg
+// exports) and UTF-8 with a byte order mark; every other byte of ASCII text
+// in UTF-16 is NUL, so without this step such files would be skipped as
+// binary, and with it they are transcoded to UTF-8 before the rules see them.
+
+// textEncoding is how a file's text is stored.
+type textEncoding int
+
+const (
+	encUTF8 textEncoding = iota // or anything that is not UTF-16
+	encUTF16LE
+	encUTF16BE
+)
+
+func (e textEncoding) String() string {
+	switch e {
+	case encUTF16LE:
+		return "utf-16le"
+	case encUTF16BE:
+		return "utf-16be"
+	}
+	return ""
+}
+
+// utf16SniffLen is how much of a file without a byte order mark is looked at
+// to decide whether it is UTF-16.
+const utf16SniffLen = 512
+
+// decodeText looks at the start of r and returns a reader of its text as
+// UTF-8, the encoding it found, and how many bytes of byte order mark it
+// dropped (the offsets of what follows start there). Offsets in the returned
+// text are those of the file for UTF-8, and those of the UTF-8 transcoding
+// for UTF-16 (lines and columns are the same in both).
+func decodeText(r io.Reader) (io.Reader, textEncoding, int64) {
+	br := bufio.NewReaderSize(r, utf16SniffLen)
+	head, _ := br.Peek(utf16SniffLen)
+	switch {
+	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+		br.Discard(3)
+		return br, encUTF8, 3
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
+		br.Discard(2)
+		return &utf16Reader{src: br, order: binary.LittleEndian}, encUTF16LE, 0
+	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		br.Discard(2)
+		return &utf16Reader{src: br, order: binary.BigEndian}, encUTF16BE, 0
+	}
+	switch looksUTF16(head) {
+	case encUTF16LE:
+		return &utf16Reader{src: br, order: binary.LittleEndian}, encUTF16LE, 0
+	case encUTF16BE:
+		return &utf16Reader{src: br, order: binary.BigEndian}, encUTF16BE, 0
+	}
+	return br, encUTF8, 0
+}
+
+// looksUTF16 recognises UTF-16 text without a byte order mark by its
+// pattern: in mostly-ASCII text one byte of every pair is NUL and the other
+// is not. Binary data (a NUL pair, or no pattern) is left to the binary check.
+func looksUTF16(head []byte) textEncoding {
+	pairs := len(head) / 2
+	if pairs < 2 {
+		return encUTF8
+	}
+	var le, be int
+	for i := 0; i+1 < len(head); i += 2 {
+		a, b := head[i], head[i+1]
+		switch {
+		case a == 0 && b == 0:
+			return encUTF8
+		case b == 0:
+			le++
+		case a == 0:
+			be++
+		}
+	}
+	// Allow a few non-ASCII characters (accents, CJK) among the ASCII ones.
+	switch {
+	case le*10 >= pairs*9 && be == 0:
+		return encUTF16LE
+	case be*10 >= pairs*9 && le == 0:
+		return encUTF16BE
+	}
+	return encUTF8
+}
+
+// utf16Reader transcodes UTF-16 to UTF-8. Unpaired surrogates become
+// U+FFFD; a trailing odd byte is dropped.
+type utf16Reader struct {
+	src     io.Reader
+	order   binary.ByteOrder
+	in      [4096]byte
+	inLen   int
+	out     []byte // transcoded, not yet returned
+	pending rune   // a high surrogate waiting for its pair, or 0
+	err     error
+}
+
+func (u *utf16Reader) Read(p []byte) (int, error) {
+	for len(u.out) == 0 {
+		if u.err != nil {
+			if u.pending != 0 {
+				u.out = utf8.AppendRune(u.out, utf8.RuneError)
+				u.pending = 0
+				continue
+			}
+			return 0, u.err
+		}
+		n, err := u.src.Read(u.in[u.inLen:])
+		u.inLen += n
+		u.err = err
+		i := 0
+		for ; i+1 < u.inLen; i += 2 {
+			c := rune(u.order.Uint16(u.in[i:]))
+			switch {
+			case u.pending != 0:
+				if r := utf16.DecodeRune(u.pending, c); r != utf8.RuneError {
+					u.out = utf8.AppendRune(u.out, r)
+					u.pending = 0
+					continue
+				}
+				u.out = utf8.AppendRune(u.out, utf8.RuneError)
+				u.pending = 0
+				if utf16.IsSurrogate(c) && c < 0xDC00 {
+					u.pending = c
+					continue
+				}
+				u.out = utf8.AppendRune(u.out, fixSurrogate(c))
+			case utf16.IsSurrogate(c) && c < 0xDC00:
+				u.pending = c
+			default:
+				u.out = utf8.AppendRune(u.out, fixSurrogate(c))
+			}
+		}
+		u.inLen = copy(u.in[:], u.in[i:u.inLen])
+	}
+	n := copy(p, u.out)
+	u.out = u.out[n:]
+	return n, nil
+}
+
+func fixSurrogate(c rune) rune {
+	if utf16.IsSurrogate(c) {
+		return utf8.RuneError
+	}
+	return c
+}
+
+// countingReader counts the bytes read through it: sizes and limits apply to
+// the file's bytes, not to its transcoding.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// lineBreaks counts the line breaks in seg and returns the part of seg after
+// the last one (all of seg when there is none). In a file whose lines end in
+// CR alone (crOnly) a CR ends a line, and the LF of a CRLF pair does not end
+// a second one; prevCR says whether the byte before seg was a CR.
+func lineBreaks(seg []byte, crOnly, prevCR bool) (int, []byte) {
+	n := bytes.Count(seg, []byte{'\n'})
+	if !crOnly || bytes.IndexByte(seg, '\r') < 0 {
+		if crOnly && prevCR && len(seg) > 0 && seg[0] == '\n' {
+			n--
+		}
+		if i := bytes.LastIndexByte(seg, '\n'); i >= 0 {
+			return n, seg[i+1:]
+		}
+		return n, seg
+	}
+	n += bytes.Count(seg, []byte{'\r'}) - bytes.Count(seg, []byte("\r\n"))
+	if prevCR && seg[0] == '\n' {
+		n--
+	}
+	last := max(bytes.LastIndexByte(seg, '\n'), bytes.LastIndexByte(seg, '\r'))
+	return n, seg[last+1:]
+}
+
+func joinEncoding(outer, inner string) string {
+	if inner == "" {
+		return outer
+	}
+	return outer + ">" + inner
+}
