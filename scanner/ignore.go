@@ -1,7 +1,6 @@
 package scanner
 
 import (
-	"bufio"
 	"bytes"
 	"os"
 	"path/filepath"
@@ -34,15 +33,28 @@ type ignoreFile struct {
 	reroot string
 }
 
+// maxPatternLen is the longest .gitignore line considered (PATH_MAX).
+const maxPatternLen = 4096
+
 // parseIgnore compiles the lines of a gitignore file.
 func parseIgnore(dir string, data []byte) *ignoreFile {
 	f := &ignoreFile{dir: dir}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
 	n := 0
-	for sc.Scan() {
+	for len(data) > 0 {
 		n++
-		line := strings.TrimRight(sc.Text(), "\r")
+		raw := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			raw, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		// No path is longer than the system allows, so a longer pattern
+		// matches nothing; skipping it (rather than stopping, as a line
+		// scanner would) keeps the patterns after it.
+		if len(raw) > maxPatternLen {
+			continue
+		}
+		line := strings.TrimRight(string(raw), "\r")
 		if trimmed := strings.TrimSpace(line); trimmed == "" || trimmed[0] == '#' {
 			continue
 		}
@@ -56,6 +68,11 @@ func parseIgnore(dir string, data []byte) *ignoreFile {
 		// directory of the .gitignore (git's rule); go-gitignore only
 		// anchors a leading slash.
 		body := strings.TrimSuffix(line, "/")
+		if strings.Trim(line, "/") == "" {
+			// "/" or "!" alone names nothing; go-gitignore would read it
+			// as "everything" and silently hide the whole tree.
+			continue
+		}
 		if !strings.HasPrefix(line, "/") && !strings.HasPrefix(line, "**/") && strings.Contains(body, "/") {
 			line = "/" + line
 		}
