@@ -370,6 +370,11 @@ func TestDeepNesting(t *testing.T) {
 	if len(res.Findings) < 1 || !strings.HasSuffix(res.Findings[0].Path, strings.Repeat("d/", 100)+"t.txt") {
 		t.Errorf("the token 100 levels down was not found: %v", findingPaths(res))
 	}
+	for _, s := range res.Skipped {
+		if strings.HasSuffix(s.Path, ".gitignore") {
+			t.Errorf("a .gitignore that does not exist is reported: %s", s.Detail[max(0, len(s.Detail)-60):])
+		}
+	}
 	if len(res.Findings) < 2 {
 		// The bottom is beyond the path length limit: it must be listed.
 		found := false

@@ -218,7 +218,11 @@ func (w *walker) walkDir(abs, rel, display string, stack ignoreStack) error {
 		}
 		return w.emitSkip(label+"/", SkipUnreadable, err.Error())
 	}
-	if !w.noIgnore {
+	// Only a listed .gitignore is read: one system call less per
+	// directory, and no spurious error where the directory's path is just
+	// short enough to list and its .gitignore's path too long to open.
+	hasIgnore := slices.ContainsFunc(entries, func(e fs.DirEntry) bool { return e.Name() == ".gitignore" })
+	if !w.noIgnore && hasIgnore {
 		var err error
 		stack, err = stack.with(abs, rel, ".gitignore")
 		if err != nil {
