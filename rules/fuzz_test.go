@@ -58,7 +58,7 @@ func checkMatches(t *testing.T, data []byte, ms []rules.Match) {
 		if m.End-m.Start > rules.MaxTokenLen {
 			t.Fatalf("match longer than MaxTokenLen")
 		}
-		tok := data[m.Start:m.End]
+		tok := []byte(m.Text(data))
 		if m.Confidence == rules.High && len(m.Rule.Prefix) == 4 {
 			sum := rules.Checksum62(tok[4 : len(tok)-6])
 			if !bytes.Equal(sum[:], tok[len(tok)-6:]) {

@@ -2,61 +2,11 @@ package scanner
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/binary"
-	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"github.com/ghtoken/ghtoken/rules/rulestest"
 )
-
-// FuzzScanStreamChunks checks that the chunked reader finds the same tokens,
-// at the same lines, columns and offsets, whatever the chunk size: the
-// overlap and the rules' locality guarantee must hold on any input. Tokens
-// (plain, base64, escaped) are planted where the fuzzer says, so that there
-// is something to find.
-func FuzzScanStreamChunks(f *testing.F) {
-	f.Add([]byte("line one\nline two\r\n"), uint16(9), uint16(1), uint8(1))
-	f.Add([]byte("\r\r\r\r"), uint16(2), uint16(3), uint8(7))
-	f.Add([]byte("é\u00e8\U0001F600 text\n"), uint16(3), uint16(30), uint8(13))
-	f.Add([]byte("\xff\xfe"), uint16(2), uint16(50), uint8(2))
-	f.Add([]byte("GITHUB_TOKEN=\n"), uint16(13), uint16(100), uint8(5))
-	f.Fuzz(func(t *testing.T, data []byte, at uint16, chunk uint16, mode uint8) {
-		ghp := rulestest.Token(rulestest.ClassicPAT, "chunks")
-		plants := []string{ghp, base64.StdEncoding.EncodeToString([]byte(ghp)), strings.Replace(ghp, "_", `\u005f`, 1),
-			rulestest.Token(rulestest.Legacy, "chunks"), rulestest.Token(rulestest.Stateless, "chunks")}
-		p := int(at) % (len(data) + 1)
-		in := slices.Concat(data[:p], []byte(" "+plants[int(mode)%len(plants)]+" "), data[p:], []byte(" "+ghp))
-		if mode&0x80 != 0 {
-			// Sometimes as UTF-16, to fuzz the transcoder with the reader.
-			in = utf16Bytes(string(in), binary.LittleEndian, true)
-		}
-		whole := collect(t, in, 1<<20)
-		size := 1 + int(chunk)%300
-		if got := collect(t, in, size); !slices.Equal(got, whole) {
-			t.Fatalf("chunk %d: %v\nwhole: %v", size, got, whole)
-		}
-	})
-}
-
-type seen struct {
-	rule, secret, encoding string
-	offset                 int64
-	line, col, endCol      int
-}
-
-func collect(t *testing.T, in []byte, chunk int) []seen {
-	var out []seen
-	_, _, err := scanStream(bytes.NewReader(in), "", chunk, nil, func(m streamMatch) {
-		out = append(out, seen{m.Rule.ID, m.secret, m.Encoding, m.offset, m.line, m.col, m.endCol})
-	})
-	if err != nil && err != errBinary {
-		t.Fatal(err)
-	}
-	return out
-}
 
 // FuzzDecodeText feeds arbitrary bytes to the text-encoding detection and
 // the UTF-16 transcoder: no panic, valid UTF-8 out of UTF-16, and text that

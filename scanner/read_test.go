@@ -2,6 +2,8 @@ package scanner
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -72,7 +74,7 @@ func TestChunkInvariance(t *testing.T) {
 			}
 			for i, m := range got {
 				w := whole[i]
-				if m.offset != int64(w.Start) || m.Rule != w.Rule || m.Confidence != w.Confidence || m.secret != string(data[w.Start:w.End]) {
+				if m.offset != int64(w.Start) || m.Rule != w.Rule || m.Confidence != w.Confidence || m.secret != w.Text(data) {
 					t.Fatalf("round %d chunk %d match %d: %s@%d, whole input has %s@%d", round, chunk, i, m.Rule.ID, m.offset, w.Rule.ID, w.Start)
 				}
 				wantLine := 1 + bytes.Count(data[:w.Start], []byte("\n"))
@@ -85,24 +87,55 @@ func TestChunkInvariance(t *testing.T) {
 }
 
 // FuzzChunkedReader checks that any chunk size gives the findings of the
-// whole input.
+// whole input: the same tokens at the same offsets, lines and columns. The
+// planted token is sometimes encoded (base64, escapes) and the whole input
+// sometimes UTF-16, so the decoders' locality and the transcoder are
+// checked with the reader.
 func FuzzChunkedReader(f *testing.F) {
-	f.Add([]byte("GITHUB_TOKEN=\n"), uint16(3), uint16(5))
-	f.Add([]byte("a\nb\r\nc"), uint16(1), uint16(0))
-	f.Fuzz(func(t *testing.T, data []byte, chunk uint16, at uint16) {
+	f.Add([]byte("GITHUB_TOKEN=\n"), uint16(3), uint16(5), uint8(0))
+	f.Add([]byte("a\nb\r\nc"), uint16(1), uint16(0), uint8(1))
+	f.Add([]byte("\r\r\r\r"), uint16(2), uint16(3), uint8(2))
+	f.Add([]byte("é\u00e8\U0001F600 text\n"), uint16(30), uint16(3), uint8(0x81))
+	f.Fuzz(func(t *testing.T, data []byte, chunk uint16, at uint16, mode uint8) {
 		tok := rulestest.Token(rulestest.Kinds[int(at)%len(rulestest.Kinds)], "fuzz")
+		switch mode % 4 {
+		case 1:
+			tok = base64.StdEncoding.EncodeToString([]byte(tok))
+		case 2:
+			tok = strings.ReplaceAll(tok, "_", `\u005f`)
+		case 3:
+			tok = base64.StdEncoding.EncodeToString([]byte(base64.StdEncoding.EncodeToString([]byte(tok))))
+		}
 		pos := int(at) % (len(data) + 1)
 		data = append(append(append(append([]byte{}, data[:pos]...), ' '), tok...), append([]byte{' '}, data[pos:]...)...)
 		if bytes.IndexByte(data[:min(len(data), binarySniffLen)], 0) >= 0 {
 			return
 		}
-		whole := rules.Find(data, rules.Options{Lookalikes: true}, nil)
-		got := collect(t, data, int(chunk)%5000+1)
-		if len(got) != len(whole) {
-			t.Fatalf("chunk %d: %d matches, whole input has %d", int(chunk)%5000+1, len(got), len(whole))
+		size := int(chunk)%5000 + 1
+		if mode&0x80 != 0 {
+			data = utf16Bytes(string(data), binary.LittleEndian, true)
+		}
+		ref := collect(t, data, 1<<20)
+		got := collect(t, data, size)
+		if len(got) != len(ref) {
+			t.Fatalf("chunk %d: %d matches, whole input has %d", size, len(got), len(ref))
 		}
 		for i, m := range got {
-			if m.offset != int64(whole[i].Start) || m.Rule != whole[i].Rule {
+			r := ref[i]
+			if m.offset != r.offset || m.Rule != r.Rule || m.line != r.line || m.col != r.col || m.endCol != r.endCol || m.secret != r.secret || m.Encoding != r.Encoding {
+				t.Fatalf("chunk %d match %d: %s@%d %d:%d %q, whole input has %s@%d %d:%d %q", size, i, m.Rule.ID, m.offset, m.line, m.col, m.Encoding, r.Rule.ID, r.offset, r.line, r.col, r.Encoding)
+			}
+		}
+		if mode&0x80 != 0 {
+			return
+		}
+		// Read whole, the reader agrees with one rules.Find.
+		whole := rules.Find(data, rules.Options{Lookalikes: true}, nil)
+		if len(ref) != len(whole) {
+			t.Fatalf("%d matches read, one Find has %d", len(ref), len(whole))
+		}
+		for i, m := range ref {
+			if m.offset != int64(whole[i].Start) || m.Rule != whole[i].Rule || m.secret != whole[i].Text(data) {
 				t.Fatalf("match %d differs", i)
 			}
 		}
