@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/fatih/color"
 
@@ -34,7 +37,7 @@ func (textReporter) Report(w io.Writer, r *report) error {
 	}
 	for i := range r.Result.Findings {
 		f := &r.Result.Findings[i]
-		ew.printf("%s %s %s\n", loc(fmt.Sprintf("%s:%d:%d:", f.Path, f.Line, f.Column)), bold(f.Rule.Title), conf[f.Confidence]("["+f.Confidence.String()+"]"))
+		ew.printf("%s %s %s\n", loc(fmt.Sprintf("%s:%d:%d:", displayPath(f.Path), f.Line, f.Column)), bold(f.Rule.Title), conf[f.Confidence]("["+f.Confidence.String()+"]"))
 		ew.printf("    token:       %s\n", r.secret(f))
 		ew.printf("    rule:        %s   fingerprint: %s\n", f.Rule.ID, f.Fingerprint)
 		now := time.Now()
@@ -178,7 +181,7 @@ func writeSummary(w io.Writer, r *report) {
 func writeWarnings(w io.Writer, res *scanner.Result) {
 	for _, s := range res.Skipped {
 		if warnedSkip(s) {
-			fmt.Fprintf(w, "ghtoken: warning: %s: %s: %s\n", s.Path, s.Reason, s.Detail)
+			fmt.Fprintf(w, "ghtoken: warning: %s: %s: %s\n", displayPath(s.Path), s.Reason, displayPath(s.Detail))
 		}
 	}
 	for _, n := range res.Notices {
@@ -190,11 +193,11 @@ func writeWarnings(w io.Writer, res *scanner.Result) {
 func noticePlace(n scanner.Notice) string {
 	switch {
 	case n.Column > 0:
-		return fmt.Sprintf("%s:%d:%d", n.Path, n.Line, n.Column)
+		return fmt.Sprintf("%s:%d:%d", displayPath(n.Path), n.Line, n.Column)
 	case n.Line > 0:
-		return fmt.Sprintf("%s:%d", n.Path, n.Line)
+		return fmt.Sprintf("%s:%d", displayPath(n.Path), n.Line)
 	}
-	return n.Path
+	return displayPath(n.Path)
 }
 
 func plural(n int, one, many string) string {
@@ -228,4 +231,14 @@ func sortedKeys[K ~string, V any](m map[K]V) []K {
 func sortedStrings(s []string) []string {
 	slices.Sort(s)
 	return s
+}
+
+// displayPath quotes a file name that holds control characters (a newline
+// could forge a report line, an escape sequence drive the terminal) or
+// invalid UTF-8, Go-style; other names are shown as they are.
+func displayPath(p string) string {
+	if !utf8.ValidString(p) || strings.ContainsFunc(p, unicode.IsControl) {
+		return strconv.Quote(p)
+	}
+	return p
 }
