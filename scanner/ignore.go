@@ -125,11 +125,17 @@ func (s ignoreStack) with(absDir, relDir, name string) (ignoreStack, error) {
 		}
 		return s, err
 	}
+	return s.withData(relDir, data), nil
+}
+
+// withData returns the stack extended by the patterns in data, the content
+// of the ignore file of relDir.
+func (s ignoreStack) withData(relDir string, data []byte) ignoreStack {
 	f := parseIgnore(relDir, data)
 	if len(f.patterns) == 0 {
-		return s, nil
+		return s
 	}
-	return append(s[:len(s):len(s)], f), nil
+	return append(s[:len(s):len(s)], f)
 }
 
 // compiledPatterns is how many patterns go-gitignore kept: it drops a line

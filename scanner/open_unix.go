@@ -11,3 +11,6 @@ import (
 func openNonBlocking(name string) (*os.File, error) {
 	return os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 }
+
+// nonBlockingRead are the flags of openNonBlocking.
+const nonBlockingRead = os.O_RDONLY | syscall.O_NONBLOCK

@@ -103,6 +103,11 @@ func openRegular(name string) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, err
 	}
+	return checkRegular(f)
+}
+
+// checkRegular returns f if it is a regular file, and closes it otherwise.
+func checkRegular(f *os.File) (io.ReadCloser, error) {
 	info, err := f.Stat()
 	if err != nil {
 		f.Close()
@@ -127,6 +132,12 @@ type walker struct {
 	ctx      context.Context
 	emit     func(Item) error
 	noIgnore bool
+	// prefix is the display path of the walk's root ("" for "."), rel the
+	// path of the directory being walked relative to it. rel is one buffer
+	// for the whole walk, not a string per level: 10,000 levels of
+	// nesting would otherwise hold hundreds of MiB of paths.
+	prefix string
+	rel    []byte
 }
 
 // walkRoot walks the directory abs, displayed as display.
@@ -139,11 +150,12 @@ func (w *walker) walkRoot(abs, display string) error {
 			return err
 		}
 	}
-	prefix := display
-	if prefix == "." {
-		prefix = ""
+	w.prefix = display
+	if w.prefix == "." {
+		w.prefix = ""
 	}
-	return w.walkDir(abs, "", prefix, stack)
+	w.rel = w.rel[:0]
+	return w.walkDir(dirRef{abs: abs}, stack)
 }
 
 // outerIgnores loads the ignore files that apply to dir from outside it: the
@@ -201,16 +213,20 @@ func outerIgnores(dir string) (ignoreStack, error) {
 	return stack, nil
 }
 
-// walkDir walks abs, whose path relative to the walk's root is rel ("" for the
-// root) and whose display prefix is display.
-func (w *walker) walkDir(abs, rel, display string, stack ignoreStack) error {
+// walkDir walks dir, whose path relative to the walk's root is w.rel.
+func (w *walker) walkDir(dir dirRef, stack ignoreStack) error {
 	if err := w.ctx.Err(); err != nil {
 		return err
 	}
+	rel := string(w.rel)
+	display := w.prefix
+	if rel != "" {
+		display = join(w.prefix, rel)
+	}
 	// The directory is listed before its .gitignore is read: when it
-	// cannot be (permissions, a path longer than the system allows), the
-	// directory is the one thing reported.
-	entries, err := os.ReadDir(abs)
+	// cannot be (permissions, too many open files), the directory is the
+	// one thing reported.
+	entries, err := dir.readDir()
 	if err != nil && len(entries) == 0 {
 		label := display
 		if label == "" {
@@ -219,22 +235,20 @@ func (w *walker) walkDir(abs, rel, display string, stack ignoreStack) error {
 		return w.emitSkip(label+"/", SkipUnreadable, err.Error())
 	}
 	// Only a listed .gitignore is read: one system call less per
-	// directory, and no spurious error where the directory's path is just
-	// short enough to list and its .gitignore's path too long to open.
+	// directory.
 	hasIgnore := slices.ContainsFunc(entries, func(e fs.DirEntry) bool { return e.Name() == ".gitignore" })
 	if !w.noIgnore && hasIgnore {
-		var err error
-		stack, err = stack.with(abs, rel, ".gitignore")
-		if err != nil {
+		if data, err := dir.readFile(".gitignore"); err != nil {
 			if err := w.emitSkip(join(display, ".gitignore"), SkipUnreadable, err.Error()); err != nil {
 				return err
 			}
+		} else {
+			stack = stack.withData(rel, data)
 		}
 	}
 	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 	for _, e := range entries {
 		name := e.Name()
-		childAbs := filepath.Join(abs, name)
 		childRel := join(rel, name)
 		childDisplay := join(display, name)
 		typ := e.Type()
@@ -245,7 +259,22 @@ func (w *walker) walkDir(abs, rel, display string, stack ignoreStack) error {
 			if !w.noIgnore && stack.ignored(childRel, true) {
 				continue
 			}
-			if err := w.walkDir(childAbs, childRel, childDisplay, stack); err != nil {
+			child, err := dir.child(name)
+			if err != nil {
+				if err := w.emitSkip(childDisplay+"/", SkipUnreadable, err.Error()); err != nil {
+					return err
+				}
+				continue
+			}
+			n := len(w.rel)
+			if n > 0 {
+				w.rel = append(w.rel, '/')
+			}
+			w.rel = append(w.rel, name...)
+			err = w.walkDir(child, stack)
+			child.close()
+			w.rel = w.rel[:n]
+			if err != nil {
 				return err
 			}
 			continue
@@ -255,14 +284,18 @@ func (w *walker) walkDir(abs, rel, display string, stack ignoreStack) error {
 		}
 		switch {
 		case typ&fs.ModeSymlink != 0:
-			target, _ := os.Readlink(childAbs)
+			target, _ := dir.readlink(name)
 			err = w.emitSkip(childDisplay, SkipSymlink, "symbolic link to "+target+" (not followed)")
 		case typ.IsRegular():
 			// The size comes from the worker's fstat: a stat here would
 			// cost a second system call per file.
-			p := childAbs
-			err = w.emit(Item{Path: childDisplay, Size: -1, Stage: rules.StageWorkTree,
-				Open: func() (io.ReadCloser, error) { return openRegular(p) }})
+			open, done, oerr := dir.opener(name)
+			if oerr != nil {
+				err = w.emitSkip(childDisplay, SkipUnreadable, oerr.Error())
+				break
+			}
+			err = w.emit(Item{Path: childDisplay, Size: -1, Stage: rules.StageWorkTree, Open: open})
+			done(err == nil)
 		default:
 			err = w.emitSkip(childDisplay, SkipNotRegular, describeMode(typ))
 		}

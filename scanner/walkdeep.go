@@ -1,0 +1,95 @@
+package scanner
+
+import (
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// A walk can go deeper than any path the system can open (PATH_MAX, 4096
+// bytes on Linux): 10,000 nested directories named "d" make a 20,000-byte
+// path. Below longPath bytes the walk opens directories and files by path;
+// from there on it holds each directory open (an os.Root, opened relative to
+// its parent) and opens what is in it relative to that, so the depth of a
+// tree no longer limits what is scanned. Files in such directories are opened
+// during the walk and handed to a worker open: there is no path to reopen
+// them by. Each open directory costs one file descriptor while its subtree is
+// walked; when the system runs out, the directory is reported as unreadable.
+const longPath = 3 << 10
+
+// dirRef reaches a directory by path (abs) or, deep down, by an open handle.
+type dirRef struct {
+	abs  string
+	root *os.Root
+}
+
+func (d dirRef) close() {
+	if d.root != nil {
+		d.root.Close()
+	}
+}
+
+func (d dirRef) readDir() ([]fs.DirEntry, error) {
+	if d.root == nil {
+		return os.ReadDir(d.abs)
+	}
+	f, err := d.root.Open(".")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return f.ReadDir(-1)
+}
+
+func (d dirRef) readFile(name string) ([]byte, error) {
+	if d.root == nil {
+		return os.ReadFile(filepath.Join(d.abs, name))
+	}
+	return d.root.ReadFile(name)
+}
+
+func (d dirRef) readlink(name string) (string, error) {
+	if d.root == nil {
+		return os.Readlink(filepath.Join(d.abs, name))
+	}
+	return d.root.Readlink(name)
+}
+
+// child returns the subdirectory name. The caller closes it.
+func (d dirRef) child(name string) (dirRef, error) {
+	if d.root != nil {
+		r, err := d.root.OpenRoot(name)
+		return dirRef{root: r}, err
+	}
+	abs := filepath.Join(d.abs, name)
+	if len(abs) < longPath {
+		return dirRef{abs: abs}, nil
+	}
+	parent, err := os.OpenRoot(d.abs)
+	if err != nil {
+		return dirRef{}, err
+	}
+	defer parent.Close()
+	r, err := parent.OpenRoot(name)
+	return dirRef{root: r}, err
+}
+
+// opener returns the Open function of the regular file name. For a deep
+// directory the file is opened now; done must be called with false if the
+// Item is not handed over, to close it.
+func (d dirRef) opener(name string) (open func() (io.ReadCloser, error), done func(handed bool), err error) {
+	if d.root == nil {
+		p := filepath.Join(d.abs, name)
+		return func() (io.ReadCloser, error) { return openRegular(p) }, func(bool) {}, nil
+	}
+	f, err := d.root.OpenFile(name, nonBlockingRead, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	return func() (io.ReadCloser, error) { return checkRegular(f) }, func(handed bool) {
+		if !handed {
+			f.Close()
+		}
+	}, nil
+}
