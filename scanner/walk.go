@@ -247,10 +247,12 @@ func (w *walker) walkDir(dir dirRef, stack ignoreStack) error {
 		}
 	}
 	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	// rel and display are not used past this point: deep down, strings
+	// kept alive at every level of the recursion would add up to O(depth²).
 	for _, e := range entries {
 		name := e.Name()
-		childRel := join(rel, name)
-		childDisplay := join(display, name)
+		childRel := w.child(name)
+		childDisplay := join(w.prefix, childRel)
 		typ := e.Type()
 		if typ.IsDir() {
 			if name == ".git" {
@@ -304,6 +306,15 @@ func (w *walker) walkDir(dir dirRef, stack ignoreStack) error {
 		}
 	}
 	return nil
+}
+
+// child returns the path of name in the directory being walked, relative
+// to the walk's root.
+func (w *walker) child(name string) string {
+	if len(w.rel) == 0 {
+		return name
+	}
+	return string(w.rel) + "/" + name
 }
 
 func (w *walker) emitSkip(display string, reason SkipReason, detail string) error {

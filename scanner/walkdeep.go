@@ -21,69 +21,59 @@ const longPath = 3 << 10
 // dirRef reaches a directory by path (abs) or, deep down, by an open handle.
 type dirRef struct {
 	abs  string
-	root *os.Root
+	deep deepDir
 }
 
 func (d dirRef) close() {
-	if d.root != nil {
-		d.root.Close()
+	if d.abs == "" {
+		d.deep.close()
 	}
 }
 
 func (d dirRef) readDir() ([]fs.DirEntry, error) {
-	if d.root == nil {
+	if d.abs != "" {
 		return os.ReadDir(d.abs)
 	}
-	f, err := d.root.Open(".")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return f.ReadDir(-1)
+	return d.deep.readDir()
 }
 
 func (d dirRef) readFile(name string) ([]byte, error) {
-	if d.root == nil {
+	if d.abs != "" {
 		return os.ReadFile(filepath.Join(d.abs, name))
 	}
-	return d.root.ReadFile(name)
+	return d.deep.readFile(name)
 }
 
 func (d dirRef) readlink(name string) (string, error) {
-	if d.root == nil {
+	if d.abs != "" {
 		return os.Readlink(filepath.Join(d.abs, name))
 	}
-	return d.root.Readlink(name)
+	return d.deep.readlink(name)
 }
 
 // child returns the subdirectory name. The caller closes it.
 func (d dirRef) child(name string) (dirRef, error) {
-	if d.root != nil {
-		r, err := d.root.OpenRoot(name)
-		return dirRef{root: r}, err
+	if d.abs == "" {
+		c, err := d.deep.child(name)
+		return dirRef{deep: c}, err
 	}
 	abs := filepath.Join(d.abs, name)
 	if len(abs) < longPath {
 		return dirRef{abs: abs}, nil
 	}
-	parent, err := os.OpenRoot(d.abs)
-	if err != nil {
-		return dirRef{}, err
-	}
-	defer parent.Close()
-	r, err := parent.OpenRoot(name)
-	return dirRef{root: r}, err
+	c, err := openDeep(d.abs, name)
+	return dirRef{deep: c}, err
 }
 
 // opener returns the Open function of the regular file name. For a deep
 // directory the file is opened now; done must be called with false if the
 // Item is not handed over, to close it.
 func (d dirRef) opener(name string) (open func() (io.ReadCloser, error), done func(handed bool), err error) {
-	if d.root == nil {
+	if d.abs != "" {
 		p := filepath.Join(d.abs, name)
 		return func() (io.ReadCloser, error) { return openRegular(p) }, func(bool) {}, nil
 	}
-	f, err := d.root.OpenFile(name, nonBlockingRead, 0)
+	f, err := d.deep.openFile(name)
 	if err != nil {
 		return nil, nil, err
 	}
