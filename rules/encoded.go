@@ -54,7 +54,8 @@ const (
 )
 
 // b64val maps both base64 alphabets to 6-bit values; 0xff is not base64.
-var b64val [256]byte
+// isB64 is 1 for a base64 character of either alphabet, 0 otherwise.
+var b64val, isB64 [256]byte
 
 // needle is a run of base64 characters that the encoding of a literal always
 // contains. off is the needle's position in its 4-character quad.
@@ -78,10 +79,11 @@ type depthNeedle struct {
 
 // minBase64Run is the shortest run of base64 characters that can hold an
 // encoded token (40 bytes encode to 54 characters), and base64Probe the
-// stride at which runs are probed: every run that long holds a probed byte.
+// stride at which runs are probed: every run that long holds two
+// consecutive probes.
 const (
 	minBase64Run = 54
-	base64Probe  = 32
+	base64Probe  = minBase64Run / 2
 )
 
 func init() {
@@ -91,6 +93,7 @@ func init() {
 	for i := range 64 {
 		b64val[stdAlphabet[i]] = byte(i)
 		b64val[urlAlphabet[i]] = byte(i)
+		isB64[stdAlphabet[i]], isB64[urlAlphabet[i]] = 1, 1
 	}
 	lits := tokenPrefixes
 	for d := 1; d <= maxDecodeDepth; d++ {
@@ -141,27 +144,43 @@ func fixedChars(lit string, a int, alphabet string) needle {
 	return needle{text: b.String(), off: off}
 }
 
-// findBase64 looks for base64-encoded tokens, up to f.depth levels deep. It
-// probes one byte in base64Probe for a long run of base64 characters and
-// looks for needles only inside such runs: in prose and code, whose runs are
-// words, it costs little more than the probes.
+// findBase64 looks for base64-encoded tokens, up to f.depth levels deep.
+// Needles are looked for only inside runs of base64 characters long enough to
+// hold a token. Such a run holds two consecutive probes base64Probe apart
+// and every byte between them, so the loop looks at a few bytes in
+// base64Probe and at all the bytes between two probes only when those are
+// base64 characters: prose and code, whose runs are words, cost a few table
+// lookups per base64Probe bytes.
 func (f *finder) findBase64() {
 	buf := f.buf
-	for i := 0; i < len(buf); i += base64Probe {
-		if b64val[buf[i]] == 0xff {
+	for i := base64Probe; i < len(buf); i += base64Probe {
+		// Both probes and every third byte between them, without a
+		// branch each: in prose and code one is nearly always a separator.
+		w := (*[base64Probe + 1]byte)(buf[i-base64Probe : i+1])
+		if isB64[w[0]]&isB64[w[3]]&isB64[w[6]]&isB64[w[9]]&isB64[w[12]]&isB64[w[15]]&
+			isB64[w[18]]&isB64[w[21]]&isB64[w[24]]&isB64[w[27]] == 0 {
 			continue
 		}
-		s, e := i, i+1
-		for s > 0 && b64val[buf[s-1]] != 0xff {
+		j := i - 1
+		for j > i-base64Probe && isB64[buf[j]] != 0 {
+			j--
+		}
+		if j > i-base64Probe {
+			continue // a separator between the probes
+		}
+		s, e := j, i+1
+		for s > 0 && isB64[buf[s-1]] != 0 {
 			s--
 		}
-		for e < len(buf) && b64val[buf[e]] != 0xff {
+		for e < len(buf) && isB64[buf[e]] != 0 {
 			e++
 		}
 		if e-s >= minBase64Run {
 			f.needlesIn(s, e)
 		}
-		i = e - e%base64Probe // the next probe is past the run
+		// Probe again past the run: a later run holds two probes of
+		// the grid that starts at e.
+		i = e
 	}
 }
 
