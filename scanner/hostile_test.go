@@ -427,3 +427,15 @@ func TestCancelledScanStops(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestIgnorePatternLimit(t *testing.T) {
+	var b strings.Builder
+	for i := range maxPatterns {
+		fmt.Fprintf(&b, "never-%d\n", i)
+	}
+	b.WriteString("late.txt\n")
+	f := parseIgnore("", []byte(b.String()))
+	if len(f.patterns) != maxPatterns || (ignoreStack{f}).ignored("late.txt", false) {
+		t.Errorf("%d patterns kept; a pattern past the limit applies", len(f.patterns))
+	}
+}

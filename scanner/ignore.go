@@ -33,8 +33,16 @@ type ignoreFile struct {
 	reroot string
 }
 
-// maxPatternLen is the longest .gitignore line considered (PATH_MAX).
-const maxPatternLen = 4096
+// maxPatternLen is the longest .gitignore line considered (PATH_MAX), and
+// maxPatterns the most patterns taken from one file: each compiles to a
+// regular expression of up to some KiB, and every path is matched against
+// every one, so a hostile .gitignore could otherwise make the walk as big and
+// slow as it likes. Patterns past the limit are not applied, which means
+// more files are scanned, never fewer.
+const (
+	maxPatternLen = 4096
+	maxPatterns   = 10000
+)
 
 // parseIgnore compiles the lines of a gitignore file.
 func parseIgnore(dir string, data []byte) *ignoreFile {
@@ -82,6 +90,9 @@ func parseIgnore(dir string, data []byte) *ignoreFile {
 			continue
 		}
 		f.patterns = append(f.patterns, p)
+		if len(f.patterns) == maxPatterns {
+			break
+		}
 	}
 	return f
 }

@@ -103,7 +103,7 @@ case_ "/dev/zero as an argument" /dev/zero
 case_ "symlink loop as an argument" "$odd/loop-a"
 case_ "file named -leading-dash.txt after --" -- "$odd/-leading-dash.txt"
 
-# A pathological .gitignore: 20,000 deep-wildcard patterns, a 4 MiB line,
+# A pathological .gitignore: 100,000 deep-wildcard patterns, a 4 MiB line,
 # broken patterns; 1,000 files.
 ign=$work/ign
 mkdir -p "$ign"
@@ -112,7 +112,7 @@ import sys, os
 d, tok = sys.argv[1:]
 with open(os.path.join(d, ".gitignore"), "w") as f:
     f.write("a" * (4 << 20) + "\n")
-    for i in range(20000):
+    for i in range(100000):
         f.write("**/" * 10 + f"*x{i}*y*z*\n")
     f.write("[\n\\\n!\n/\n" + "*?" * 2000 + "\nignored.txt\n")
 for i in range(1000):
@@ -120,7 +120,7 @@ for i in range(1000):
 open(os.path.join(d, "ignored.txt"), "w").write(tok)
 open(os.path.join(d, "kept.txt"), "w").write(tok)
 PY
-case_ "pathological .gitignore (20k patterns, 4 MiB line), 1,000 files" "$ign"
+case_ "pathological .gitignore (100k patterns, 4 MiB line), 1,000 files" "$ign"
 
 # Encodings.
 enc=$work/enc
