@@ -49,10 +49,10 @@ func decodeText(r io.Reader) (io.Reader, textEncoding, int64) {
 	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
 		br.Discard(3)
 		return br, encUTF8, 3
-	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}) && nulAt(head[2:], 1):
 		br.Discard(2)
 		return &utf16Reader{src: br, order: binary.LittleEndian}, encUTF16LE, 0
-	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}) && nulAt(head[2:], 0):
 		br.Discard(2)
 		return &utf16Reader{src: br, order: binary.BigEndian}, encUTF16BE, 0
 	}
@@ -63,6 +63,23 @@ func decodeText(r io.Reader) (io.Reader, textEncoding, int64) {
 		return &utf16Reader{src: br, order: binary.BigEndian}, encUTF16BE, 0
 	}
 	return br, encUTF8, 0
+}
+
+// nulAt reports whether b, the text after a UTF-16 byte order mark, is
+// plausibly UTF-16: empty, or with a NUL high byte (at parity 1 for little
+// endian, 0 for big endian) somewhere in it, as any ASCII character has.
+// Two bytes "\xff\xfe" before plain text (a Latin-1 "ÿþ", or a prefix
+// meant to hide what follows) must not turn that text into garbage.
+func nulAt(b []byte, parity int) bool {
+	if len(b) == 0 {
+		return true
+	}
+	for i := parity; i < len(b); i += 2 {
+		if b[i] == 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // looksUTF16 recognises UTF-16 text without a byte order mark by its

@@ -117,3 +117,17 @@ func BenchmarkUTF16(b *testing.B) {
 		_, buf, _ = scanStream(bytes.NewReader(data), "", 1<<20, buf, func(streamMatch) {})
 	}
 }
+
+// A UTF-16 byte order mark before text that is not UTF-16 must not hide it.
+func TestFakeBOM(t *testing.T) {
+	ghp := rulestest.Token(rulestest.ClassicPAT, "fakebom")
+	for _, bom := range []string{"\xff\xfe", "\xfe\xff"} {
+		var got []streamMatch
+		if _, _, err := scanStream(strings.NewReader(bom+" "+ghp+"\n"), "", 64, nil, func(m streamMatch) { got = append(got, m) }); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].secret != ghp || got[0].Encoding != "" {
+			t.Errorf("%q: %+v", bom, got)
+		}
+	}
+}
