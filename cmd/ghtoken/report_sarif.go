@@ -220,6 +220,9 @@ func (sarifReporter) Report(w io.Writer, r *report) error {
 		if f.Note != "" {
 			props["note"] = f.Note
 		}
+		if f.Encoding != "" {
+			props["encoding"] = f.Encoding
+		}
 		if f.Commit != nil {
 			props["commit"] = f.Commit.Hash
 		}
