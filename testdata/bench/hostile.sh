@@ -3,16 +3,16 @@
 # 1 GiB file with no newline, 100,000 files in one directory, 10,000 levels
 # of nesting, ...) and prints, for each, the exit code, the findings, the
 # skip reasons, the wall time and the peak memory (/usr/bin/time -v).
-# Usage: scripts/hostile.sh [WORKDIR]   (needs about 2.2 GiB free)
+# Usage: testdata/bench/hostile.sh [WORKDIR]   (needs about 2.2 GiB free)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
 work=${1:-$(mktemp -d)}
 mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
 bin=$work/ghtoken
 go build -o "$bin" ./cmd/ghtoken
-tok=$(go run ./scripts/mktoken ghp hostile)
+tok=$(go run ./testdata/bench/mktoken ghp hostile)
 
 # case NAME ARGS...: run ghtoken scan --format json ARGS and summarise.
 case_() {

@@ -1,7 +1,7 @@
 // Command mktoken prints a token built at run time by rulestest, for
 // scripts that need one (the repository holds no token literal).
 //
-// Usage: go run ./scripts/mktoken KIND SEED
+// Usage: go run ./testdata/bench/mktoken KIND SEED
 package main
 
 import (
