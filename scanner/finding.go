@@ -40,6 +40,13 @@ type Finding struct {
 	// Stage and Commit say where in git's life the token was found.
 	Stage  rules.Stage
 	Commit *Commit
+	// Blob is the git object id of the content, for findings in git
+	// objects; "" otherwise.
+	Blob string
+	// Occurrences is set by a history scan: the number of places (commit,
+	// path, line) in the history where this token was added, this one (the
+	// first) included. 0 elsewhere.
+	Occurrences int
 }
 
 // Masked returns the token with its middle hidden.
@@ -67,6 +74,9 @@ const (
 	SkipNotRegular SkipReason = "not-regular" // FIFO, socket, device: reading could block forever
 	SkipSymlink    SkipReason = "symlink"     // links are not followed inside a walk
 	SkipUnreadable SkipReason = "unreadable"  // the OS refused: Detail has its error
+	SkipSubmodule  SkipReason = "submodule"   // a submodule's commit: its content lives in another repository
+	SkipUnmerged   SkipReason = "unmerged"    // a merge conflict not yet resolved in the index
+	SkipMissing    SkipReason = "missing"     // a git object the history refers to is not in the repository
 )
 
 // Skipped is an item that was seen but not (completely) scanned.
@@ -89,6 +99,8 @@ type Stats struct {
 	// ByConfidence.
 	Suppressed map[SuppressedBy]int
 	Duration   time.Duration
+	// Commits is the number of commits a git source went through.
+	Commits int
 }
 
 // FilesSeen is the number of items that were scanned or skipped.

@@ -187,7 +187,7 @@ func (o *workerResult) scanItem(it Item, opt Options, chunk int, buf []byte) []b
 			Line: m.line, Column: m.col, EndColumn: m.endCol, Offset: m.offset,
 			Secret: m.secret, Fingerprint: rules.Fingerprint(m.secret), Note: m.Note, Encoding: m.Encoding,
 			OwnerUserID: m.OwnerUserID, AppID: m.AppID, IssuedAt: m.IssuedAt, ExpiresAt: m.ExpiresAt,
-			Stage: it.Stage, Commit: it.Commit,
+			Stage: it.Stage, Commit: it.Commit, Blob: it.Blob,
 		})
 	})
 	switch {

@@ -29,6 +29,8 @@ type Item struct {
 	// Stage and Commit are copied to the item's findings.
 	Stage  rules.Stage
 	Commit *Commit
+	// Blob is the git object id of the content, copied to findings.
+	Blob string
 	// Lines, when not nil, restricts findings to these 1-based lines (the
 	// lines a change adds).
 	Lines *LineSet
@@ -100,3 +102,22 @@ func (s *LineSet) Contains(line int) bool {
 
 // Empty reports whether the set holds no line.
 func (s *LineSet) Empty() bool { return len(s.ranges) == 0 }
+
+// intersect returns the lines in both s and o.
+func (s *LineSet) intersect(o *LineSet) LineSet {
+	var out LineSet
+	i, j := 0, 0
+	for i < len(s.ranges) && j < len(o.ranges) {
+		a, b := s.ranges[i], o.ranges[j]
+		lo, hi := max(a[0], b[0]), min(a[1], b[1])
+		if lo < hi {
+			out.ranges = append(out.ranges, [2]int{lo, hi})
+		}
+		if a[1] < b[1] {
+			i++
+		} else {
+			j++
+		}
+	}
+	return out
+}

@@ -42,6 +42,8 @@ type env struct {
 	// isTerminal says whether a reader is a terminal a person can answer a
 	// confirmation on.
 	isTerminal func(io.Reader) bool
+	// dir is where git commands run; "" for the current directory.
+	dir string
 }
 
 // run is main without the process: it returns the exit status.
@@ -63,6 +65,10 @@ func (e *env) dispatch(args []string) int {
 		return e.revoke(args[1:])
 	case "baseline":
 		return e.baseline(args[1:])
+	case "install-hook":
+		return e.installHook(args[1:])
+	case "uninstall-hook":
+		return e.uninstallHook(args[1:])
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 {
 			return e.help(args[1])
@@ -96,6 +102,8 @@ func (e *env) help(topic string) int {
 		fmt.Fprint(e.stdout, revokeUsage)
 	case "baseline":
 		fmt.Fprint(e.stdout, baselineUsage)
+	case "install-hook", "uninstall-hook":
+		fmt.Fprint(e.stdout, hookUsage)
 	default:
 		fmt.Fprintf(e.stderr, "ghtoken: no help for %q\n", topic)
 		return exitError
@@ -107,7 +115,12 @@ const usage = `ghtoken finds leaked GitHub tokens and says what to do about each
 
 Usage:
   ghtoken [scan] [flags] [PATH...]     scan files and directories (default: .)
+  ghtoken scan --staged                scan what is about to be committed (pre-commit)
+  ghtoken scan --since REV | --ci      scan the commits of a range (CI)
+  ghtoken scan --history               scan every commit of every ref once (audit)
   ghtoken baseline [flags] [PATH...]   record today's findings (fingerprints only)
+  ghtoken install-hook [--force]       install a pre-commit hook running scan --staged
+  ghtoken uninstall-hook               remove that hook
   ghtoken rules [--format json]        list the rules, what they match and their advice
   ghtoken revoke [flags] [PATH...]     revoke leaked tokens through GitHub's API
   ghtoken help [COMMAND]               show help

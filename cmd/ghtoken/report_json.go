@@ -50,6 +50,8 @@ type jsonFinding struct {
 	Commit           *jsonCommit `json:"commit,omitempty"`
 	// Verification is present only with --verify.
 	Verification *jsonVerification `json:"verification,omitempty"`
+	Blob         string            `json:"blob,omitempty"`
+	Occurrences  int               `json:"occurrences,omitempty"`
 }
 
 type jsonCommit struct {
@@ -73,6 +75,7 @@ type jsonStats struct {
 	Lookalikes      int            `json:"lookalikes"`
 	Suppressed      map[string]int `json:"suppressed"`
 	DurationSeconds float64        `json:"duration_seconds"`
+	Commits         int            `json:"commits,omitempty"`
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -103,6 +106,7 @@ func (jsonReporter) Report(w io.Writer, r *report) error {
 		if c := f.Commit; c != nil {
 			jf.Commit = &jsonCommit{Hash: c.Hash, Author: c.Author, Date: c.Date.UTC()}
 		}
+		jf.Blob, jf.Occurrences = f.Blob, f.Occurrences
 		doc.Findings = append(doc.Findings, jf)
 	}
 	for _, s := range res.Skipped {
@@ -116,6 +120,7 @@ func (jsonReporter) Report(w io.Writer, r *report) error {
 		FilesSeen: st.FilesSeen(), FilesScanned: st.FilesScanned, BytesScanned: st.BytesScanned,
 		Skipped: map[string]int{}, Findings: map[string]int{}, Suppressed: map[string]int{},
 		Lookalikes: st.ByConfidence[rules.Lookalike], DurationSeconds: st.Duration.Seconds(),
+		Commits: st.Commits,
 	}
 	for reason, n := range st.Skipped {
 		doc.Stats.Skipped[string(reason)] = n

@@ -73,6 +73,9 @@ func facts(f *scanner.Finding, now time.Time) [][2]string {
 	if f.Commit != nil {
 		out = append(out, [2]string{"commit", f.Commit.Hash + " by " + f.Commit.Author + " on " + f.Commit.Date.UTC().Format(time.DateOnly)})
 	}
+	if f.Occurrences > 1 {
+		out = append(out, [2]string{"history", fmt.Sprintf("first added here; %d other %s in the history hold it too", f.Occurrences-1, plural(f.Occurrences-1, "place", "places"))})
+	}
 	if f.OwnerUserID != 0 {
 		out = append(out, [2]string{"owner", fmt.Sprintf("GitHub user id %d (https://api.github.com/user/%d)", f.OwnerUserID, f.OwnerUserID)})
 	}
@@ -152,6 +155,9 @@ func writeSummary(w io.Writer, r *report) {
 		head = fmt.Sprintf("%d %s (%s)", n, plural(n, "finding", "findings"), strings.Join(parts, ", "))
 	}
 	line := fmt.Sprintf("ghtoken: %s; %d %s scanned (%s)", head, s.FilesScanned, plural(s.FilesScanned, "file", "files"), humanBytes(s.BytesScanned))
+	if s.Commits > 0 {
+		line += fmt.Sprintf(" from %d %s", s.Commits, plural(s.Commits, "commit", "commits"))
+	}
 	if len(s.Skipped) > 0 {
 		var sk []string
 		total := 0

@@ -52,6 +52,17 @@ Suppressions (see README.md):
   (or the first PATH itself, outside a repository). Its .ghtokenignore and
   .github/secret_scanning.yml (paths-ignore) apply to the whole scan.
 
+Git modes (instead of PATHs; run inside a repository):
+  --staged              scan what is about to be committed (the index), only
+                        the lines the commit adds: the pre-commit hook
+  --all-lines           with --staged: scan whole staged files
+  --since REV           scan the lines each commit in REV..HEAD adds
+  --ci                  like --since, with the range chosen from the GitHub
+                        Actions or GitLab CI environment (said on stderr)
+  --history             scan every blob reachable from any ref once; report
+                        each token where it was first added, and how often
+  --branch REF          with --history: only what REF reaches (repeatable)
+
 Exit status: 0 no findings, 1 findings, 2 error.
 `
 
@@ -72,7 +83,16 @@ type scanFlags struct {
 	ignoreFile     string
 	noForeignAllow bool
 	noInline       bool
+	staged         bool
+	allLines       bool
+	since          string
+	ci             bool
+	history        bool
+	branches       []string
 }
+
+// gitMode says whether a git mode was asked for.
+func (f *scanFlags) gitMode() bool { return f.staged || f.since != "" || f.ci || f.history }
 
 func newScanFlagSet(f *scanFlags) *flag.FlagSet {
 	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
@@ -94,6 +114,12 @@ func newScanFlagSet(f *scanFlags) *flag.FlagSet {
 	fs.StringVar(&f.ignoreFile, "ignore-file", "", "")
 	fs.BoolVar(&f.noForeignAllow, "no-foreign-allow", false, "")
 	fs.BoolVar(&f.noInline, "no-inline", false, "")
+	fs.BoolVar(&f.staged, "staged", false, "")
+	fs.BoolVar(&f.allLines, "all-lines", false, "")
+	fs.StringVar(&f.since, "since", "", "")
+	fs.BoolVar(&f.ci, "ci", false, "")
+	fs.BoolVar(&f.history, "history", false, "")
+	fs.Func("branch", "", func(s string) error { f.branches = append(f.branches, s); return nil })
 	return fs
 }
 
@@ -200,6 +226,9 @@ func (e *env) scan(args []string) int {
 		}
 	}
 	writeWarnings(e.stderr, r.Result)
+	if f.staged && code == exitFindings {
+		writeStagedAdvice(e.stderr)
+	}
 	return code
 }
 
@@ -216,19 +245,27 @@ func (e *env) runScan(paths []string, f *scanFlags, useBaseline bool) (*report, 
 		fmt.Fprintf(e.stderr, "ghtoken: %v\n", err)
 		return nil, exitError
 	}
-	src := &scanner.Paths{Args: paths, NoIgnore: f.noIgnore, Stdin: e.stdin}
-	start := time.Now()
-	res, err := scanner.Scan(e.ctx, src, scanner.Options{
+	opt := scanner.Options{
 		MaxFileSize:    int64(f.maxFileSize),
 		Lookalikes:     f.showLookalikes,
 		Workers:        f.workers,
 		NoInline:       f.noInline,
 		NoForeignAllow: f.noForeignAllow,
 		Suppress:       sup,
-	})
-	if err != nil {
-		fmt.Fprintf(e.stderr, "ghtoken: %v\n", err)
-		return nil, exitError
+	}
+	start := time.Now()
+	var res *scanner.Result
+	if f.gitMode() || f.allLines || len(f.branches) > 0 {
+		if res, err = e.scanGit(f, paths, opt); err != nil {
+			printError(e.stderr, err)
+			return nil, exitError
+		}
+	} else {
+		src := &scanner.Paths{Args: paths, NoIgnore: f.noIgnore, Stdin: e.stdin}
+		if res, err = scanner.Scan(e.ctx, src, opt); err != nil {
+			fmt.Fprintf(e.stderr, "ghtoken: %v\n", err)
+			return nil, exitError
+		}
 	}
 	r := &report{Result: res, ShowSecrets: f.showSecrets, ShowLookalikes: f.showLookalikes, Colour: e.colour,
 		Start: start, End: time.Now(), Version: version()}
@@ -279,7 +316,7 @@ func appendStepSummary(path string, r *report) error {
 func exitCode(res *scanner.Result, strict bool) int {
 	if strict {
 		for _, s := range res.Skipped {
-			if s.Reason != scanner.SkipBinary && s.Reason != scanner.SkipSymlink {
+			if s.Reason != scanner.SkipBinary && s.Reason != scanner.SkipSymlink && s.Reason != scanner.SkipSubmodule {
 				return exitError
 			}
 		}

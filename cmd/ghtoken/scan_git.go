@@ -1,0 +1,134 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/mattn/go-isatty"
+
+	"github.com/ghtoken/ghtoken/scanner"
+)
+
+// scanGit runs the git modes of "ghtoken scan": --staged, --since, --ci and
+// --history. Every git failure is an error (exit 2), never a clean result.
+func (e *env) scanGit(f *scanFlags, paths []string, opt scanner.Options) (*scanner.Result, error) {
+	modes := 0
+	for _, on := range []bool{f.staged, f.since != "", f.ci, f.history} {
+		if on {
+			modes++
+		}
+	}
+	switch {
+	case modes == 0 && f.allLines:
+		return nil, errors.New("--all-lines goes with --staged")
+	case modes == 0:
+		return nil, errors.New("--branch goes with --history")
+	case modes > 1:
+		return nil, errors.New("choose one of --staged, --since, --ci and --history")
+	case f.allLines && !f.staged:
+		return nil, errors.New("--all-lines goes with --staged")
+	case len(f.branches) > 0 && !f.history:
+		return nil, errors.New("--branch goes with --history")
+	case len(paths) > 0:
+		return nil, fmt.Errorf("--staged, --since, --ci and --history scan the repository of the current directory; they take no PATH (got %q)", paths[0])
+	}
+	g := scanner.Git{Dir: e.dir}
+	limit := int64(f.maxFileSize)
+	switch {
+	case f.staged:
+		return scanner.Scan(e.ctx, &scanner.Staged{Git: g, AllLines: f.allLines, MaxBlobSize: limit}, opt)
+	case f.since != "" || f.ci:
+		var rg *scanner.Range
+		var err error
+		if f.ci {
+			var desc string
+			ci := scanner.CI{Getenv: e.getenv, ReadFile: os.ReadFile}
+			if rg, desc, err = ci.CIRange(e.ctx, g); err != nil {
+				return nil, err
+			}
+			fmt.Fprintf(e.stderr, "ghtoken: --ci: %s\n", desc)
+		} else if rg, err = scanner.SinceRange(e.ctx, g, f.since); err != nil {
+			return nil, err
+		}
+		rg.MaxBlobSize = limit
+		res, err := scanner.Scan(e.ctx, rg, opt)
+		if res != nil {
+			res.Stats.Commits = rg.Commits
+		}
+		if err == nil && rg.Commits == 0 {
+			fmt.Fprintln(e.stderr, "ghtoken: the range holds no commit: nothing to scan")
+		}
+		return res, err
+	default:
+		h := &scanner.History{Git: g, Refs: f.branches, MaxBlobSize: limit}
+		var p *progressLine
+		if isTerminal(e.stderr) {
+			p = &progressLine{w: e.stderr}
+			h.Progress = p.update
+		}
+		return scanner.ScanHistory(e.ctx, h, opt)
+	}
+}
+
+// printError writes err and, when known, what to do about it.
+func printError(w io.Writer, err error) {
+	fmt.Fprintf(w, "ghtoken: %v\n", err)
+	var ge *scanner.GitError
+	var he *scanner.HintError
+	switch {
+	case errors.As(err, &ge):
+		fmt.Fprintf(w, "ghtoken: what to do: %s\n", ge.Hint)
+	case errors.As(err, &he):
+		fmt.Fprintf(w, "ghtoken: what to do: %s\n", he.Hint)
+	case errors.Is(err, scanner.ErrGitMissing):
+		// The message says it all.
+	}
+}
+
+// writeStagedAdvice tells someone whose commit a hook just stopped how to
+// go on.
+func writeStagedAdvice(w io.Writer) {
+	fmt.Fprint(w, `ghtoken: the commit was stopped: the staged changes add a GitHub token. To go on:
+  1. Remove the token from the file, then stage the fix (git add FILE), or unstage
+     the file (git restore --staged FILE) and keep it out of the repository.
+  2. Load the token at run time instead: gh auth login or Git Credential Manager on
+     a workstation, the built-in GITHUB_TOKEN or an Actions secret in a workflow,
+     a Codespaces secret in Codespaces, an environment variable elsewhere.
+  3. Nothing has left this machine yet, but if the token was real, revoke it anyway
+     if it was ever shared, pasted or pushed elsewhere (see the advice above).
+`)
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// progressLine draws a history walk's progress on one terminal line.
+type progressLine struct {
+	w io.Writer
+}
+
+func (p *progressLine) update(h scanner.HistoryProgress) {
+	rate := 0.0
+	if s := h.Elapsed.Seconds(); s > 0 {
+		rate = float64(h.Bytes) / s
+	}
+	line := fmt.Sprintf("ghtoken: %d blobs, %s, %s/s", h.Blobs, humanBytes(h.Bytes), humanBytes(int64(rate)))
+	if h.Done {
+		line += fmt.Sprintf(", %d commits", h.Commits)
+	}
+	if done := h.Blobs; h.TotalObjects > 0 && done > 0 && !h.Done {
+		left := time.Duration(float64(h.Elapsed) * float64(h.TotalObjects-done) / float64(done))
+		line += fmt.Sprintf(", %d%%, about %s left", min(100, 100*done/h.TotalObjects), left.Round(time.Second))
+	}
+	end := ""
+	if h.Done {
+		end = "\n"
+	}
+	fmt.Fprintf(p.w, "\r%s\x1b[K%s", line, end)
+}

@@ -1,0 +1,361 @@
+package scanner
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ghtoken/ghtoken/rules/rulestest"
+)
+
+// testRepo is a git repository in a temporary directory, driven by the real
+// git. Tests that use it skip when git is not installed.
+type testRepo struct {
+	t   *testing.T
+	dir string
+}
+
+// newRepo creates an empty repository with a fixed identity and no user or
+// system configuration.
+func newRepo(t *testing.T) *testRepo {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", home)
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	t.Setenv("GIT_AUTHOR_NAME", "Ada")
+	t.Setenv("GIT_AUTHOR_EMAIL", "ada@example.com")
+	t.Setenv("GIT_COMMITTER_NAME", "Ada")
+	t.Setenv("GIT_COMMITTER_EMAIL", "ada@example.com")
+	t.Setenv("GIT_AUTHOR_DATE", "2024-03-01T12:00:00Z")
+	t.Setenv("GIT_COMMITTER_DATE", "2024-03-01T12:00:00Z")
+	for _, v := range []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"} {
+		t.Setenv(v, "")
+		os.Unsetenv(v)
+	}
+	r := &testRepo{t: t, dir: t.TempDir()}
+	r.git("init", "-q", "-b", "main")
+	return r
+}
+
+// git runs git in the repository and returns its output; it fails the test
+// if git fails.
+func (r *testRepo) git(args ...string) string {
+	r.t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = r.dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		r.t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// write writes a file; text is expanded with rulestest.Expand.
+func (r *testRepo) write(name, text string) {
+	r.t.Helper()
+	p := filepath.Join(r.dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		r.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(rulestest.Expand(text)), 0o644); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+func (r *testRepo) commit(msg string) string {
+	r.t.Helper()
+	r.git("add", "-A")
+	r.git("commit", "-q", "--allow-empty", "-m", msg)
+	return r.git("rev-parse", "HEAD")
+}
+
+func (r *testRepo) g() Git { return Git{Dir: r.dir} }
+
+// gitWhere is a finding reduced to what tests compare.
+type gitWhere struct {
+	Path   string
+	Line   int
+	Secret string
+	Commit string
+}
+
+func gitWheres(res *Result) []gitWhere {
+	var out []gitWhere
+	for _, f := range res.Findings {
+		w := gitWhere{Path: f.Path, Line: f.Line, Secret: f.Secret}
+		if f.Commit != nil {
+			w.Commit = f.Commit.Hash
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+func tok(seed string) string { return rulestest.Token(rulestest.ClassicPAT, seed) }
+
+func scanSrc(t *testing.T, src Source) *Result {
+	t.Helper()
+	res, err := Scan(context.Background(), src, Options{})
+	if err != nil {
+		t.Fatalf("scan: %v", err)
+	}
+	return res
+}
+
+func skips(res *Result) map[string]SkipReason {
+	m := map[string]SkipReason{}
+	for _, s := range res.Skipped {
+		m[s.Path] = s.Reason
+	}
+	return m
+}
+
+func TestStagedAddedLinesOfTheIndexOnly(t *testing.T) {
+	r := newRepo(t)
+	r.write("config.env", "OLD=${ghp:old}\nkeep=1\n")
+	r.commit("first")
+	// Staged: one new line with a token. Then the work tree gets another
+	// token that is not staged: the index is what counts.
+	r.write("config.env", "OLD=${ghp:old}\nkeep=1\nNEW=${ghp:new}\n")
+	r.git("add", "config.env")
+	r.write("config.env", "OLD=${ghp:old}\nkeep=1\nNEW=${ghp:new}\nWT=${ghp:worktree}\n")
+
+	got := gitWheres(scanSrc(t, &Staged{Git: r.g()}))
+	want := []gitWhere{{Path: "config.env", Line: 3, Secret: tok("new")}}
+	if !slices.Equal(got, want) {
+		t.Errorf("staged = %+v, want %+v", got, want)
+	}
+	got = gitWheres(scanSrc(t, &Staged{Git: r.g(), AllLines: true}))
+	want = []gitWhere{{Path: "config.env", Line: 1, Secret: tok("old")}, {Path: "config.env", Line: 3, Secret: tok("new")}}
+	if !slices.Equal(got, want) {
+		t.Errorf("staged --all-lines = %+v, want %+v", got, want)
+	}
+}
+
+func TestStagedFirstCommit(t *testing.T) {
+	r := newRepo(t)
+	r.write("a.txt", "x\n${ghp:first}\n")
+	r.git("add", "a.txt")
+	got := gitWheres(scanSrc(t, &Staged{Git: r.g()}))
+	want := []gitWhere{{Path: "a.txt", Line: 2, Secret: tok("first")}}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+}
+
+func TestStagedOddFileNames(t *testing.T) {
+	r := newRepo(t)
+	names := []string{"with space.txt", `quote"d.txt`, "new\nline.txt", "tab\there.txt", "caf\xe9.txt", "del\x7f.txt", "back\\slash.txt", "ünï.txt", "-dash.txt"}
+	r.write("base.txt", "base\n")
+	r.commit("base")
+	var want []gitWhere
+	for i, n := range names {
+		seed := string(rune('a' + i))
+		r.write(n, "v=${ghp:"+seed+"}\n")
+		want = append(want, gitWhere{Path: n, Line: 1, Secret: tok(seed)})
+	}
+	r.git("add", "-A")
+	got := gitWheres(scanSrc(t, &Staged{Git: r.g()}))
+	slices.SortFunc(want, func(a, b gitWhere) int { return strings.Compare(a.Path, b.Path) })
+	if !slices.Equal(got, want) {
+		t.Errorf("got %+v\nwant %+v", got, want)
+	}
+}
+
+func TestStagedRenamesDeletionsBinarySubmodules(t *testing.T) {
+	r := newRepo(t)
+	r.write("old/name.txt", "a\nT=${ghp:kept}\nb\nc\nd\ne\n")
+	r.write("gone.txt", "G=${ghp:gone}\n")
+	r.write("mode.sh", "M=${ghp:mode}\n")
+	r.commit("base")
+	// A rename with one new line: only that line is the commit's.
+	r.git("mv", "old/name.txt", "new-name.txt")
+	r.write("new-name.txt", "a\nT=${ghp:kept}\nb\nc\nd\ne\nR=${ghp:renamed}\n")
+	r.git("rm", "-q", "gone.txt")
+	if err := os.Chmod(filepath.Join(r.dir, "mode.sh"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r.write("blob.bin", "\x00\x01binary ${ghp:bin}\n")
+	// A submodule (a gitlink in the index), not entered.
+	sub := newRepoAt(t, filepath.Join(r.dir, "sub"))
+	sub.write("s.txt", "S=${ghp:sub}\n")
+	sub.commit("sub")
+	r.git("add", "-A")
+
+	res := scanSrc(t, &Staged{Git: r.g()})
+	got := gitWheres(res)
+	want := []gitWhere{{Path: "new-name.txt", Line: 7, Secret: tok("renamed")}}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+	sk := skips(res)
+	if sk["blob.bin"] != SkipBinary || sk["sub"] != SkipSubmodule || len(sk) != 2 {
+		t.Errorf("skipped = %v, want blob.bin binary and sub submodule", sk)
+	}
+}
+
+// newRepoAt makes a repository in dir, with the environment newRepo set.
+func newRepoAt(t *testing.T, dir string) *testRepo {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := &testRepo{t: t, dir: dir}
+	r.git("init", "-q", "-b", "main")
+	return r
+}
+
+func TestStagedTextMarkedBinaryIsScannedWhole(t *testing.T) {
+	r := newRepo(t)
+	r.write(".gitattributes", "*.dat -diff\n")
+	r.write("x.dat", "old\n")
+	r.commit("base")
+	r.write("x.dat", "old\nT=${ghp:attr}\n")
+	r.git("add", "-A")
+	got := gitWheres(scanSrc(t, &Staged{Git: r.g()}))
+	want := []gitWhere{{Path: "x.dat", Line: 2, Secret: tok("attr")}}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+}
+
+func TestStagedMerge(t *testing.T) {
+	r := newRepo(t)
+	r.write("a.txt", "1\n2\n3\n")
+	r.write("c.txt", "c\n")
+	r.commit("base")
+	r.git("checkout", "-q", "-b", "side")
+	r.write("a.txt", "1\n2\n3\nSIDE=${ghp:side}\n")
+	r.write("c.txt", "side\n")
+	r.commit("side")
+	r.git("checkout", "-q", "main")
+	r.write("c.txt", "main\n")
+	r.write("b.txt", "b\n")
+	r.commit("main")
+	cmd := exec.Command("git", "merge", "-q", "side")
+	cmd.Dir = r.dir
+	cmd.Run() // conflicts in c.txt: expected to fail
+
+	res := scanSrc(t, &Staged{Git: r.g()})
+	if sk := skips(res); sk["c.txt"] != SkipUnmerged {
+		t.Errorf("skipped = %v, want c.txt unmerged", sk)
+	}
+	if got := gitWheres(res); len(got) != 0 {
+		t.Errorf("during the conflict: %+v, want nothing (the token was committed on side)", got)
+	}
+	// Resolve with a new token: only that is the merge's own.
+	r.write("c.txt", "resolved ${ghp:resolution}\n")
+	r.git("add", "c.txt")
+	got := gitWheres(scanSrc(t, &Staged{Git: r.g()}))
+	want := []gitWhere{{Path: "c.txt", Line: 1, Secret: tok("resolution")}}
+	if !slices.Equal(got, want) {
+		t.Errorf("resolved: %+v, want %+v", got, want)
+	}
+}
+
+func TestRangeFindsTokensRemovedLater(t *testing.T) {
+	r := newRepo(t)
+	r.write("a.txt", "a\n")
+	base := r.commit("base")
+	r.write("a.txt", "a\nT=${ghp:added}\n")
+	added := r.commit("add a token")
+	r.write("a.txt", "a\n")
+	r.commit("remove it")
+	r.write("b.txt", "${ghp:later}\n")
+	later := r.commit("another")
+
+	rg, err := SinceRange(context.Background(), r.g(), base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := scanSrc(t, rg)
+	got := gitWheres(res)
+	want := []gitWhere{{Path: "a.txt", Line: 2, Secret: tok("added"), Commit: added}, {Path: "b.txt", Line: 1, Secret: tok("later"), Commit: later}}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+	if rg.Commits != 3 {
+		t.Errorf("commits = %d, want 3", rg.Commits)
+	}
+	if c := res.Findings[0].Commit; c.Author != "Ada <ada@example.com>" || c.Date.IsZero() {
+		t.Errorf("commit = %+v, want author and date", c)
+	}
+}
+
+func TestHistoryFirstPlaceAndOccurrences(t *testing.T) {
+	r := newRepo(t)
+	r.write("a.txt", "x\nA=${ghp:shared}\n")
+	first := r.commit("one")
+	r.write("a.txt", "y\nx\nA=${ghp:shared}\n") // a new blob, same token
+	r.write("copy.txt", "A=${ghp:shared}\n")
+	r.commit("two")
+	r.git("checkout", "-q", "-b", "topic")
+	r.write("t.txt", "${ghp:topic}\n")
+	topic := r.commit("topic")
+	r.git("rm", "-q", "t.txt")
+	r.commit("drop it")
+	r.git("checkout", "-q", "main")
+
+	h := &History{Git: r.g()}
+	res, err := ScanHistory(context.Background(), h, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := gitWheres(res)
+	want := []gitWhere{{Path: "a.txt", Line: 2, Secret: tok("shared"), Commit: first}, {Path: "t.txt", Line: 1, Secret: tok("topic"), Commit: topic}}
+	if !slices.Equal(got, want) {
+		t.Fatalf("got %+v, want %+v", got, want)
+	}
+	if n := res.Findings[0].Occurrences; n != 3 {
+		t.Errorf("occurrences of the shared token = %d, want 3", n)
+	}
+	if res.Stats.Commits != 4 {
+		t.Errorf("commits = %d, want 4", res.Stats.Commits)
+	}
+	// --branch main does not reach the topic branch.
+	res, err = ScanHistory(context.Background(), &History{Git: r.g(), Refs: []string{"main"}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := gitWheres(res); len(got) != 1 || got[0].Secret != tok("shared") {
+		t.Errorf("--branch main: %+v, want only the shared token", got)
+	}
+}
+
+func TestGitErrors(t *testing.T) {
+	r := newRepo(t)
+	r.write("a.txt", "a\n")
+	r.commit("one")
+	ctx := context.Background()
+
+	notRepo := Git{Dir: t.TempDir()}
+	for name, src := range map[string]Source{"staged": &Staged{Git: notRepo}, "history": &History{Git: notRepo}, "range": &Range{Git: notRepo}} {
+		_, err := Scan(ctx, src, Options{})
+		var ge *GitError
+		if !errors.As(err, &ge) || !strings.Contains(ge.Stderr, "not a git repository") || ge.Hint == "" {
+			t.Errorf("%s outside a repository: %v, want git's message and a hint", name, err)
+		}
+	}
+	if _, err := SinceRange(ctx, r.g(), "no-such-rev"); err == nil || !strings.Contains(err.Error(), "no-such-rev") {
+		t.Errorf("unknown revision: %v", err)
+	}
+	_, err := Scan(ctx, &Staged{Git: Git{Dir: r.dir, Program: filepath.Join(t.TempDir(), "no-git")}}, Options{})
+	if !errors.Is(err, ErrGitMissing) {
+		t.Errorf("git missing: %v, want ErrGitMissing", err)
+	}
+	// git's safe.directory check, as for a repository owned by someone else.
+	t.Setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")
+	_, err = Scan(ctx, &Staged{Git: r.g()}, Options{})
+	var ge *GitError
+	if !errors.As(err, &ge) || !strings.Contains(ge.Stderr, "dubious ownership") || !strings.Contains(ge.Hint, "another user") {
+		t.Errorf("safe.directory: %v, want git's refusal and a hint", err)
+	}
+}

@@ -1,0 +1,201 @@
+package scanner
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"sync"
+)
+
+// catFile is a running "git cat-file --batch": object ids go in, objects come
+// out, one at a time, so memory does not depend on how many are read.
+type catFile struct {
+	s   *stream
+	in  io.WriteCloser // nil when stdin is another process's output
+	out *bufio.Reader
+}
+
+// catFileFormat makes each header "<oid> <type> <size> <rest of input line>".
+const catFileFormat = "--batch=%(objectname) %(objecttype) %(objectsize) %(rest)"
+
+// startCatFile starts cat-file reading object ids from stdin, or from our
+// writes when stdin is nil.
+func (g *Git) startCatFile(ctx context.Context, stdin io.Reader) (*catFile, error) {
+	c := &catFile{}
+	var pw io.WriteCloser
+	if stdin == nil {
+		var pr io.Reader
+		pr, pw = io.Pipe()
+		stdin = pr
+	}
+	s, err := g.start(ctx, stdin, "cat-file", catFileFormat)
+	if err != nil {
+		return nil, err
+	}
+	c.s, c.in, c.out = s, pw, bufio.NewReaderSize(s.out, 64<<10)
+	return c, nil
+}
+
+// close ends the process and returns its failure, if any.
+func (c *catFile) close(ctx context.Context) error {
+	if c.in != nil {
+		c.in.Close()
+	}
+	// Drain what is left so that git is not blocked writing.
+	io.Copy(io.Discard, c.out)
+	return c.s.wait(ctx)
+}
+
+// objectHeader is one header line of cat-file's output.
+type objectHeader struct {
+	oid, typ string
+	size     int64
+	rest     string // what followed the object id on the input line
+	missing  bool
+}
+
+// header reads the next header; io.EOF when the output ended.
+func (c *catFile) header() (objectHeader, error) {
+	line, err := c.out.ReadBytes('\n')
+	if err != nil {
+		if err == io.EOF && len(line) == 0 {
+			return objectHeader{}, io.EOF
+		}
+		return objectHeader{}, fmt.Errorf("git cat-file: %w", err)
+	}
+	line = line[:len(line)-1]
+	if rest, ok := bytes.CutSuffix(line, []byte(" missing")); ok {
+		return objectHeader{oid: string(rest), missing: true}, nil
+	}
+	if rest, ok := bytes.CutSuffix(line, []byte(" ambiguous")); ok {
+		return objectHeader{oid: string(rest), missing: true}, nil
+	}
+	parts := bytes.SplitN(line, []byte(" "), 4)
+	if len(parts) < 3 {
+		return objectHeader{}, fmt.Errorf("git cat-file: unexpected header %q", line)
+	}
+	size, err := strconv.ParseInt(string(parts[2]), 10, 64)
+	if err != nil || size < 0 {
+		return objectHeader{}, fmt.Errorf("git cat-file: unexpected header %q", line)
+	}
+	h := objectHeader{oid: string(parts[0]), typ: string(parts[1]), size: size}
+	if len(parts) == 4 {
+		h.rest = string(parts[3])
+	}
+	return h, nil
+}
+
+// request asks for one object and returns its header.
+func (c *catFile) request(oid string) (objectHeader, error) {
+	if _, err := io.WriteString(c.in, oid+"\n"); err != nil {
+		return objectHeader{}, fmt.Errorf("git cat-file: %w", err)
+	}
+	return c.header()
+}
+
+// discard skips the content of the object whose header was just read.
+func (c *catFile) discard(h objectHeader) error {
+	if h.missing {
+		return nil
+	}
+	if _, err := c.out.Discard(int(h.size)); err != nil {
+		return fmt.Errorf("git cat-file: %w", err)
+	}
+	return c.trailer()
+}
+
+func (c *catFile) trailer() error {
+	b, err := c.out.ReadByte()
+	if err != nil || b != '\n' {
+		return fmt.Errorf("git cat-file: object not followed by a newline")
+	}
+	return nil
+}
+
+// blob reads the content of the blob whose header was just read into an
+// Item. Blobs over maxSize (when > 0) and blobs with a NUL byte in their
+// first 8 KiB are skipped without being held in memory; the others are held
+// until the item's reader is closed, within budget.
+func (c *catFile) blob(h objectHeader, it Item, maxSize int64, bud *budget) (Item, error) {
+	it.Size = h.size
+	it.NoSizeLimit = true // the limit is applied here, before reading
+	if maxSize > 0 && h.size > maxSize {
+		it.Skip = &Skipped{Path: it.Path, Reason: SkipTooLarge, Detail: fmt.Sprintf("%d bytes, over the %d-byte limit (--max-file-size)", h.size, maxSize)}
+		return it, c.discard(h)
+	}
+	sniff, err := c.out.Peek(int(min(h.size, binarySniffLen)))
+	if err != nil {
+		return it, fmt.Errorf("git cat-file: %w", err)
+	}
+	if bytes.IndexByte(sniff, 0) >= 0 {
+		it.Skip = &Skipped{Path: it.Path, Reason: SkipBinary, Detail: "NUL byte in the first 8 KiB"}
+		return it, c.discard(h)
+	}
+	bud.acquire(h.size)
+	data := make([]byte, h.size)
+	if _, err := io.ReadFull(c.out, data); err != nil {
+		bud.release(h.size)
+		return it, fmt.Errorf("git cat-file: %w", err)
+	}
+	if err := c.trailer(); err != nil {
+		bud.release(h.size)
+		return it, err
+	}
+	rd := &blobReader{Reader: bytes.NewReader(data), size: h.size, bud: bud}
+	it.Open = func() (io.ReadCloser, error) { return rd, nil }
+	return it, nil
+}
+
+// blobReader is a blob held in memory; closing it returns its bytes to the
+// budget.
+type blobReader struct {
+	*bytes.Reader
+	size int64
+	bud  *budget
+	once sync.Once
+}
+
+func (b *blobReader) Size() int64 { return b.size }
+
+func (b *blobReader) Close() error {
+	b.once.Do(func() { b.bud.release(b.size) })
+	return nil
+}
+
+// budget bounds the bytes of blobs read but not yet scanned. A blob larger
+// than the whole budget waits until nothing else is held, so memory stays
+// within max(budget, largest blob) whatever the history holds.
+type budget struct {
+	mu    sync.Mutex
+	cond  *sync.Cond
+	total int64
+	used  int64
+}
+
+// defaultBudget is the bytes of blobs held at once.
+const defaultBudget = 32 << 20
+
+func newBudget(total int64) *budget {
+	b := &budget{total: total}
+	b.cond = sync.NewCond(&b.mu)
+	return b
+}
+
+func (b *budget) acquire(n int64) {
+	b.mu.Lock()
+	for b.used > 0 && b.used+n > b.total {
+		b.cond.Wait()
+	}
+	b.used += n
+	b.mu.Unlock()
+}
+
+func (b *budget) release(n int64) {
+	b.mu.Lock()
+	b.used -= n
+	b.mu.Unlock()
+	b.cond.Broadcast()
+}

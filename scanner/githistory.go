@@ -1,0 +1,367 @@
+package scanner
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"errors"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ghtoken/ghtoken/rules"
+)
+
+// History is the Source for a whole history: every blob reachable from Refs
+// (all refs when empty), each scanned once however many commits and paths
+// hold it. Use ScanHistory, which also says where each token came from.
+//
+// Walk pipes "git rev-list --objects" into one "git cat-file --batch": memory
+// is bounded by the blobs in flight (a fixed budget, or the largest blob),
+// never by the size of the history. Item paths are the first path git's walk
+// reached each blob by; ScanHistory replaces them with where each token was
+// first added.
+type History struct {
+	Git  Git
+	Refs []string
+	// MaxBlobSize skips larger blobs without reading them; 0 = no limit.
+	MaxBlobSize int64
+	// Progress, when not nil, is called from Walk's goroutine about four
+	// times a second, and once at the end.
+	Progress func(HistoryProgress)
+	// Commits is set by Walk: the number of commits reached.
+	Commits int
+}
+
+// HistoryProgress is how far a history walk is.
+type HistoryProgress struct {
+	// Commits is known at the end only.
+	Commits, Blobs int
+	Bytes          int64
+	Elapsed        time.Duration
+	// TotalObjects is the number of blobs to read, once a
+	// separate count has finished; 0 until then.
+	TotalObjects int
+	Done         bool
+}
+
+func (h *History) revs() []string {
+	if len(h.Refs) == 0 {
+		return []string{"--all"}
+	}
+	return h.Refs
+}
+
+// Walk implements Source.
+func (h *History) Walk(ctx context.Context, emit func(Item) error) error {
+	for _, r := range h.Refs {
+		if len(r) > 0 && r[0] == '-' {
+			return errors.New("history: a ref cannot start with '-'")
+		}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	args := append([]string{"rev-list", "--objects", "--filter=object:type=blob", "--filter-provided-objects"}, h.revs()...)
+	args = append(args, "--")
+	rl, err := h.Git.start(ctx, nil, args...)
+	if err != nil {
+		return err
+	}
+	cf, err := h.Git.startCatFile(ctx, rl.out)
+	if err != nil {
+		cancel()
+		rl.wait(ctx)
+		return err
+	}
+	total := make(chan int, 1)
+	if h.Progress != nil {
+		go func() { total <- h.countObjects(ctx) }()
+	}
+	bud := newBudget(defaultBudget)
+	start, last := time.Now(), time.Now()
+	p := HistoryProgress{}
+	h.Commits = 0
+	var werr error
+	for {
+		hd, err := cf.header()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			werr = err
+			break
+		}
+		switch {
+		case hd.missing:
+			if isObjectID(hd.oid) {
+				werr = emit(Item{Path: hd.oid, Skip: &Skipped{Path: hd.oid, Reason: SkipMissing, Detail: "object " + hd.oid + " is reachable but not in the repository"}})
+			}
+			// Otherwise the rest of a file name holding a newline, which
+			// rev-list prints as is.
+		case hd.typ == "blob":
+			p.Blobs++
+			p.Bytes += hd.size
+			it := Item{Path: hd.rest, Stage: rules.StageCommitted, Blob: hd.oid}
+			if it, werr = cf.blob(hd, it, h.MaxBlobSize, bud); werr == nil {
+				if it.Skip != nil {
+					it.Skip.Detail += " (blob " + hd.oid + ")"
+				}
+				werr = emit(it)
+			}
+		default:
+			// Commits: the blob filter lets some through (git 2.39 lists
+			// the tips); they are counted separately.
+			werr = cf.discard(hd)
+		}
+		if werr != nil {
+			break
+		}
+		if h.Progress != nil && time.Since(last) >= 250*time.Millisecond {
+			last = time.Now()
+			p.Elapsed = last.Sub(start)
+			select {
+			case p.TotalObjects = <-total:
+			default:
+			}
+			h.Progress(p)
+		}
+	}
+	if werr != nil {
+		cancel()
+	}
+	rerr := rl.wait(ctx)
+	cerr := cf.close(ctx)
+	if werr == nil && rerr == nil && cerr == nil {
+		out, err := h.Git.output(ctx, append(append([]string{"rev-list", "--count"}, h.revs()...), "--")...)
+		if err != nil {
+			return err
+		}
+		h.Commits, _ = strconv.Atoi(strings.TrimSpace(string(out)))
+		p.Commits = h.Commits
+	}
+	if h.Progress != nil && werr == nil {
+		p.Elapsed, p.Done = time.Since(start), true
+		h.Progress(p)
+	}
+	switch {
+	case werr != nil:
+		return werr
+	case rerr != nil:
+		return rerr
+	}
+	return cerr
+}
+
+// countObjects counts what Walk will read, for an ETA; 0 if it fails.
+func (h *History) countObjects(ctx context.Context) int {
+	args := append([]string{"rev-list", "--objects", "--filter=object:type=blob", "--filter-provided-objects", "--no-object-names"}, h.revs()...)
+	s, err := h.Git.start(ctx, nil, append(args, "--")...)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	r := bufio.NewReaderSize(s.out, 64<<10)
+	for {
+		_, err := r.ReadSlice('\n')
+		if err != nil {
+			break
+		}
+		n++
+	}
+	if s.wait(ctx) != nil {
+		return 0
+	}
+	return n
+}
+
+func isObjectID(s string) bool {
+	if len(s) != 40 && len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// ScanHistory scans h and reports each distinct token once: where it was
+// first added (the commit, path and line, in the order of "git log
+// --reverse --topo-order", so parents before children) and, in
+// Occurrences, in how many places (commit, path, line) the history adds it.
+//
+// Only blobs with findings are attributed: one "git log --raw" pass (tree
+// diffs, no content) finds the commits that add them; if a blob is only
+// ever added by a merge commit, a second pass over merges finds it. A blob
+// that no commit adds (reachable through a tag, say) keeps the path it was
+// reached by and no commit.
+//
+// Findings are sorted like any Result (path, line, column, rule, commit):
+// one finding per token makes the list short, and the order is the same as
+// for the other sources.
+func ScanHistory(ctx context.Context, h *History, opt Options) (*Result, error) {
+	res, err := Scan(ctx, h, opt)
+	res.Stats.Commits = h.Commits
+	if err != nil {
+		return res, err
+	}
+	start := time.Now()
+	err = h.attribute(ctx, res)
+	res.Stats.Duration += time.Since(start)
+	return res, err
+}
+
+// place is one commit adding a blob at a path.
+type place struct {
+	order  int // position of the commit in the log, parents first
+	commit *Commit
+	path   string
+}
+
+func (h *History) attribute(ctx context.Context, res *Result) error {
+	if len(res.Findings) == 0 {
+		return nil
+	}
+	places := map[string][]place{}
+	for _, f := range res.Findings {
+		places[f.Blob] = nil
+	}
+	order := 0
+	collect := func(lc *logCommit) error {
+		order++
+		var commit *Commit
+		for _, c := range lc.changes {
+			if c.status == 'D' {
+				continue
+			}
+			if ps, ok := places[c.dstOID]; ok {
+				if commit == nil {
+					cc := lc.commit
+					commit = &cc
+				}
+				places[c.dstOID] = append(ps, place{order: order, commit: commit, path: c.dstPath})
+			}
+		}
+		return nil
+	}
+	base := append([]string{"log", logFormat, "--reverse", "--topo-order", "--root", "-z", "--raw", "--no-abbrev", "--no-renames", "--ignore-submodules=none"}, "--diff-merges=off")
+	if err := h.gitLog(ctx, append(base, h.revs()...), collect); err != nil {
+		return err
+	}
+	unattributed := false
+	for _, ps := range places {
+		if len(ps) == 0 {
+			unattributed = true
+		}
+	}
+	if unattributed {
+		order = 0
+		mergeOnly := map[string][]place{}
+		for b, ps := range places {
+			if len(ps) == 0 {
+				mergeOnly[b] = nil
+			}
+		}
+		saved := places
+		places = mergeOnly
+		args := append([]string{"log", logFormat, "--reverse", "--topo-order", "-z", "--raw", "--no-abbrev", "--no-renames", "--merges", "--diff-merges=first-parent"}, h.revs()...)
+		if err := h.gitLog(ctx, args, collect); err != nil {
+			return err
+		}
+		for b, ps := range places {
+			for i := range ps {
+				ps[i].order += 1 << 40 // after every ordinary commit
+			}
+			saved[b] = ps
+		}
+		places = saved
+	}
+
+	type occurrence struct {
+		f *Finding
+		p place
+	}
+	key := func(f *Finding) [2]string { return [2]string{f.Rule.ID, f.Secret} }
+	groups := map[[2]string][]occurrence{}
+	var keys [][2]string
+	for i := range res.Findings {
+		f := &res.Findings[i]
+		k := key(f)
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		ps := places[f.Blob]
+		if len(ps) == 0 {
+			ps = []place{{order: 1 << 50, path: f.Path}}
+		}
+		for _, p := range ps {
+			groups[k] = append(groups[k], occurrence{f, p})
+		}
+	}
+	out := make([]Finding, 0, len(keys))
+	byConf := map[rules.Confidence]int{}
+	for _, k := range keys {
+		occ := groups[k]
+		// The same place can come twice: one blob with the token on two
+		// lines is two places, the same line reached twice is one.
+		type where struct {
+			order      int
+			path       string
+			line, col  int
+			commitHash string
+		}
+		seen := map[where]bool{}
+		var first *occurrence
+		n := 0
+		for i := range occ {
+			o := &occ[i]
+			w := where{o.p.order, o.p.path, o.f.Line, o.f.Column, commitKey(o.p.commit)}
+			if seen[w] {
+				continue
+			}
+			seen[w] = true
+			n++
+			if first == nil || cmp.Or(cmp.Compare(o.p.order, first.p.order), cmp.Compare(o.p.path, first.p.path),
+				cmp.Compare(o.f.Line, first.f.Line), cmp.Compare(o.f.Column, first.f.Column)) < 0 {
+				first = o
+			}
+		}
+		f := *first.f
+		f.Path, f.Commit, f.Occurrences = first.p.path, first.p.commit, n
+		out = append(out, f)
+		byConf[f.Confidence]++
+	}
+	res.Findings = out
+	for _, c := range []rules.Confidence{rules.High, rules.Medium, rules.Low} {
+		res.Stats.ByConfidence[c] = byConf[c]
+	}
+	if byConf[rules.Lookalike] > 0 {
+		res.Stats.ByConfidence[rules.Lookalike] = byConf[rules.Lookalike]
+	}
+	slices.SortFunc(res.Findings, func(a, b Finding) int { return compareFindings(&a, &b) })
+	return nil
+}
+
+// gitLog runs a raw-only git log and feeds its commits to fn.
+func (h *History) gitLog(ctx context.Context, args []string, fn func(*logCommit) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s, err := h.Git.start(ctx, nil, append(args, "--")...)
+	if err != nil {
+		return err
+	}
+	r := bufio.NewReaderSize(s.out, 64<<10)
+	perr := readLog(r, false, fn)
+	if perr != nil {
+		cancel()
+	}
+	io.Copy(io.Discard, r)
+	werr := s.wait(ctx)
+	if perr != nil {
+		return perr
+	}
+	return werr
+}
