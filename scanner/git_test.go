@@ -359,3 +359,94 @@ func TestGitErrors(t *testing.T) {
 		t.Errorf("safe.directory: %v, want git's refusal and a hint", err)
 	}
 }
+
+// TestHostileRepositoryConfig plants programs everywhere a repository's
+// configuration can name one, then checks that no scan ran any of them,
+// and that plain git does run them (so the trap is real).
+func TestHostileRepositoryConfig(t *testing.T) {
+	r := newRepo(t)
+	r.write("a.txt", "a\n")
+	base := r.commit("base")
+	r.write("a.txt", "a\nT=${ghp:one}\n")
+	tokenCommit := r.commit("token")
+
+	// A clean commit to stand in for the one with the token.
+	r.git("checkout", "-q", "--orphan", "decoy")
+	r.git("rm", "-q", "--cached", "-r", ".")
+	decoy := r.git("commit-tree", "-p", base, "-m", "decoy", r.git("rev-parse", base+"^{tree}"))
+	r.git("checkout", "-q", "-f", "main")
+	r.write("a.txt", "a\nT=${ghp:one}\nU=${ghp:two}\n")
+	r.git("add", "a.txt")
+
+	marker := filepath.Join(t.TempDir(), "ran")
+	payload := filepath.Join(t.TempDir(), "payload.sh")
+	script := "#!/bin/sh\necho \"$0 $*\" >> '" + marker + "'\ncat \"$@\" 2>/dev/null\nexit 0\n"
+	if err := os.WriteFile(payload, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r.git("replace", tokenCommit, decoy)
+	hooks := t.TempDir()
+	for _, h := range []string{"pre-commit", "post-index-change", "reference-transaction", "post-checkout", "fsmonitor-watchman"} {
+		if err := os.WriteFile(filepath.Join(hooks, h), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, kv := range [][2]string{
+		{"core.fsmonitor", payload},
+		{"core.hooksPath", hooks},
+		{"core.pager", payload},
+		{"pager.log", payload},
+		{"diff.external", payload},
+		{"diff.evil.textconv", payload},
+		{"diff.evil.command", payload},
+		{"filter.evil.clean", payload},
+		{"filter.evil.smudge", payload},
+		{"filter.evil.process", payload},
+		{"log.showSignature", "true"},
+		{"gpg.program", payload},
+		{"core.sshCommand", payload},
+		{"diff.noprefix", "true"},
+		{"core.quotePath", "false"},
+		{"diff.orderFile", payload},
+		{"color.ui", "always"},
+		{"log.diffMerges", "combined"},
+	} {
+		r.git("config", kv[0], kv[1])
+	}
+	if err := os.WriteFile(filepath.Join(r.dir, ".git", "info", "attributes"), []byte("* diff=evil filter=evil\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx := context.Background()
+	staged := wheres(scanSrc(t, &Staged{Git: r.g()}))
+	rg, err := SinceRange(ctx, r.g(), base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ranged := wheres(scanSrc(t, rg))
+	hist, err := ScanHistory(ctx, &History{Git: r.g()}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data, err := os.ReadFile(marker); err == nil {
+		t.Fatalf("a program named by the repository ran:\n%s", data)
+	}
+	if want := []where{{Path: "a.txt", Line: 3, Secret: tok("two")}}; !slices.Equal(staged, want) {
+		t.Errorf("staged = %+v, want %+v", staged, want)
+	}
+	// The replace ref must not hide the commit that holds the token.
+	if want := []where{{Path: "a.txt", Line: 2, Secret: tok("one"), Commit: tokenCommit}}; !slices.Equal(ranged, want) {
+		t.Errorf("range = %+v, want %+v", ranged, want)
+	}
+	if got := wheres(hist); len(got) != 1 || got[0].Commit != tokenCommit {
+		t.Errorf("history = %+v, want the token in %s", got, tokenCommit)
+	}
+
+	// Plain git runs the payload: the trap would have worked.
+	cmd := exec.Command("git", "diff", "--cached")
+	cmd.Dir = r.dir
+	cmd.Run()
+	if _, err := os.Stat(marker); err != nil {
+		t.Errorf("plain git diff --cached did not run the payload: the test proves nothing")
+	}
+}
