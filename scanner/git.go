@@ -229,11 +229,25 @@ func (g *Git) Toplevel(ctx context.Context) (string, error) {
 // GitPath returns git's path for name inside the repository's git directory
 // (git rev-parse --git-path), which honours core.hooksPath for "hooks".
 func (g *Git) GitPath(ctx context.Context, name string) (string, error) {
-	out, err := g.output(ctx, "rev-parse", "--git-path", name)
-	if err != nil {
-		return "", err
+	args := []string{"rev-parse", "--git-path", name}
+	cmd := g.command(ctx, args...)
+	// The hooks directory is asked for by the repository's owner, to
+	// install a hook: here the repository's core.hooksPath must count.
+	kept := cmd.Args[:1]
+	for i := 1; i < len(cmd.Args); i++ {
+		if cmd.Args[i] == "-c" && i+1 < len(cmd.Args) && strings.HasPrefix(cmd.Args[i+1], "core.hooksPath=") {
+			i++
+			continue
+		}
+		kept = append(kept, cmd.Args[i])
 	}
-	return strings.TrimRight(string(out), "\n"), nil
+	cmd.Args = kept
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return "", g.wrapErr(args, err, stderr.String())
+	}
+	return strings.TrimRight(stdout.String(), "\n"), nil
 }
 
 // resolveCommit returns the full object id of rev as a commit, or ok=false

@@ -1,0 +1,225 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ghtoken/ghtoken/rules/rulestest"
+)
+
+// TestHelperGhtoken is not a test: the hook tests run the test binary as
+// "ghtoken" through a wrapper script, and this is its main.
+func TestHelperGhtoken(t *testing.T) {
+	if os.Getenv("GHTOKEN_HELPER") != "1" {
+		t.Skip("helper process")
+	}
+	args := os.Args
+	for i, a := range args {
+		if a == "--" {
+			args = args[i+1:]
+			break
+		}
+	}
+	os.Exit(run(context.Background(), args, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// gitRepo makes a repository with no user or system configuration.
+func gitRepo(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	home := t.TempDir()
+	for k, v := range map[string]string{
+		"HOME": home, "XDG_CONFIG_HOME": home, "GIT_CONFIG_NOSYSTEM": "1",
+		"GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.com",
+		"GIT_COMMITTER_NAME": "Ada", "GIT_COMMITTER_EMAIL": "ada@example.com",
+	} {
+		t.Setenv(k, v)
+	}
+	dir := t.TempDir()
+	gitIn(t, dir, "init", "-q", "-b", "main")
+	return dir
+}
+
+func gitIn(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func writeFile(t *testing.T, dir, name, text string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(rulestest.Expand(text)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// runIn runs ghtoken with git commands in dir.
+func runIn(t *testing.T, dir string, getenv func(string) string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	e := &env{ctx: context.Background(), stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: getenv, dir: dir}
+	code = e.dispatch(args)
+	return code, out.String(), errb.String()
+}
+
+func TestScanStagedExitCodesAndAdvice(t *testing.T) {
+	dir := gitRepo(t)
+	writeFile(t, dir, "a.txt", "a\n")
+	gitIn(t, dir, "add", "a.txt")
+	if code, _, stderr := runIn(t, dir, nil, "scan", "--staged"); code != exitClean {
+		t.Fatalf("clean index: exit %d\n%s", code, stderr)
+	}
+	writeFile(t, dir, "a.txt", "a\nT=${ghp:staged}\n")
+	gitIn(t, dir, "add", "a.txt")
+	code, stdout, stderr := runIn(t, dir, nil, "scan", "--staged", "--format", "json")
+	if code != exitFindings {
+		t.Fatalf("token staged: exit %d, want 1\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "git restore --staged") || !strings.Contains(stderr, "gh auth login") {
+		t.Errorf("no advice on how to proceed:\n%s", stderr)
+	}
+	var doc struct {
+		Findings []struct {
+			Path, Blob string
+			Line       int
+			Secret     string
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Findings) != 1 || doc.Findings[0].Line != 2 || doc.Findings[0].Blob == "" || strings.Contains(stdout, rulestest.Token("ghp", "staged")) {
+		t.Errorf("findings = %+v (the token must be masked)", doc.Findings)
+	}
+
+	for _, args := range [][]string{
+		{"scan", "--since", "no-such-rev"},
+		{"scan", "--staged", "--history"},
+		{"scan", "--all-lines"},
+		{"scan", "--staged", "some/path"},
+		{"scan", "--ci"},
+	} {
+		if code, _, stderr := runIn(t, dir, nil, args...); code != exitError || !strings.Contains(stderr, "ghtoken") {
+			t.Errorf("%v: exit %d, want 2 with a message\n%s", args, code, stderr)
+		}
+	}
+	if code, _, stderr := runIn(t, t.TempDir(), nil, "scan", "--staged"); code != exitError || !strings.Contains(stderr, "not a git repository") || !strings.Contains(stderr, "what to do") {
+		t.Errorf("outside a repository: exit %d\n%s", code, stderr)
+	}
+}
+
+func TestScanCISaysWhichRange(t *testing.T) {
+	dir := gitRepo(t)
+	writeFile(t, dir, "a.txt", "a\n")
+	gitIn(t, dir, "add", "a.txt")
+	gitIn(t, dir, "commit", "-qm", "one")
+	base := gitIn(t, dir, "rev-parse", "HEAD")
+	writeFile(t, dir, "b.txt", "${ghp:ci}\n")
+	gitIn(t, dir, "add", "b.txt")
+	gitIn(t, dir, "commit", "-qm", "two")
+	event := filepath.Join(t.TempDir(), "event.json")
+	os.WriteFile(event, []byte(`{"before":"`+base+`"}`), 0o644)
+	env := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": event}
+	code, stdout, stderr := runIn(t, dir, func(k string) string { return env[k] }, "scan", "--ci", "--no-color")
+	if code != exitFindings || !strings.Contains(stderr, base+"..HEAD") || !strings.Contains(stdout, "b.txt:1:1") || !strings.Contains(stdout, "from 1 commit") {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+}
+
+func TestInstallHook(t *testing.T) {
+	dir := gitRepo(t)
+	hook := filepath.Join(dir, ".git", "hooks", "pre-commit")
+	if code, _, stderr := runIn(t, dir, nil, "install-hook"); code != exitClean {
+		t.Fatalf("install: exit %d\n%s", code, stderr)
+	}
+	data, err := os.ReadFile(hook)
+	if err != nil || !bytes.Contains(data, []byte(hookMarker)) {
+		t.Fatalf("hook not written: %v", err)
+	}
+	if info, _ := os.Stat(hook); info.Mode()&0o111 == 0 {
+		t.Errorf("hook is not executable: %v", info.Mode())
+	}
+	// A hook that is not ours is neither replaced nor removed.
+	os.WriteFile(hook, []byte("#!/bin/sh\necho mine\n"), 0o755)
+	code, _, stderr := runIn(t, dir, nil, "install-hook")
+	if code != exitError || !strings.Contains(stderr, "ghtoken scan --staged || exit 1") || !strings.Contains(stderr, "--force") {
+		t.Errorf("foreign hook: exit %d\n%s", code, stderr)
+	}
+	if code, _, _ := runIn(t, dir, nil, "uninstall-hook"); code != exitError {
+		t.Errorf("uninstall of a foreign hook: exit %d, want 2", code)
+	}
+	if data, _ := os.ReadFile(hook); string(data) != "#!/bin/sh\necho mine\n" {
+		t.Errorf("foreign hook changed: %q", data)
+	}
+	if code, _, _ := runIn(t, dir, nil, "install-hook", "--force"); code != exitClean {
+		t.Errorf("--force: exit %d", code)
+	}
+	if code, _, _ := runIn(t, dir, nil, "uninstall-hook"); code != exitClean {
+		t.Errorf("uninstall: exit %d", code)
+	}
+	if _, err := os.Stat(hook); !os.IsNotExist(err) {
+		t.Errorf("hook still there after uninstall: %v", err)
+	}
+	// core.hooksPath is honoured.
+	gitIn(t, dir, "config", "core.hooksPath", "myhooks")
+	if code, _, stderr := runIn(t, dir, nil, "install-hook"); code != exitClean {
+		t.Fatalf("install with core.hooksPath: exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "myhooks", "pre-commit")); err != nil {
+		t.Errorf("core.hooksPath not honoured: %v", err)
+	}
+}
+
+// TestHookStopsACommit runs a real git commit through the installed hook,
+// with the test binary standing in for ghtoken in PATH.
+func TestHookStopsACommit(t *testing.T) {
+	dir := gitRepo(t)
+	bin := t.TempDir()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrapper := "#!/bin/sh\nGHTOKEN_HELPER=1 exec '" + self + "' -test.run='^TestHelperGhtoken$' -- \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(bin, "ghtoken"), []byte(wrapper), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	if code, _, stderr := runIn(t, dir, nil, "install-hook"); code != exitClean {
+		t.Fatalf("install: exit %d\n%s", code, stderr)
+	}
+	writeFile(t, dir, "ok.txt", "fine\n")
+	gitIn(t, dir, "add", "ok.txt")
+	gitIn(t, dir, "commit", "-qm", "clean")
+
+	// "git commit -a" stages through a temporary index (GIT_INDEX_FILE):
+	// the hook must read that one.
+	writeFile(t, dir, "ok.txt", "fine\nT=${ghp:hook}\n")
+	cmd := exec.Command("git", "commit", "-a", "-m", "leak")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("the commit went through:\n%s", out)
+	}
+	if !strings.Contains(string(out), "ok.txt:2:") || !strings.Contains(string(out), "the commit was stopped") {
+		t.Errorf("hook output:\n%s", out)
+	}
+	if n := gitIn(t, dir, "rev-list", "--count", "HEAD"); n != "1" {
+		t.Errorf("%s commits, want 1", n)
+	}
+}
