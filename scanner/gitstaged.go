@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/ghtoken/ghtoken/rules"
@@ -36,37 +38,100 @@ type Staged struct {
 }
 
 // Walk implements Source.
+//
+// The git commands a hook pays for run at the same time: the diff against
+// HEAD, the look-up of MERGE_HEAD, and the start of cat-file. Only an
+// unborn HEAD (the first commit) costs a second diff.
 func (s *Staged) Walk(ctx context.Context, emit func(Item) error) error {
-	base, ok, err := s.Git.resolveTree(ctx, "HEAD")
-	if err != nil {
-		return err
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type info struct {
+		mergeHead string // path of MERGE_HEAD when a merge is in progress
+		format    string
+		err       error
 	}
-	if !ok {
-		if base, err = s.Git.emptyTree(ctx); err != nil {
-			return err
-		}
-	}
-	changes, err := s.Git.diffIndex(ctx, base)
-	if err != nil {
-		return err
-	}
-	if mergeHead, ok, err := s.Git.resolveTree(ctx, "MERGE_HEAD"); err != nil {
-		return err
-	} else if ok && !s.AllLines {
-		other, err := s.Git.diffIndex(ctx, mergeHead)
+	infoc := make(chan info, 1)
+	go func() {
+		out, err := s.Git.output(ctx, "rev-parse", "--git-path", "MERGE_HEAD", "--show-object-format")
 		if err != nil {
-			return err
+			infoc <- info{err: err}
+			return
 		}
-		changes = intersectAdded(changes, other)
+		lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+		if len(lines) != 2 {
+			infoc <- info{err: fmt.Errorf("git rev-parse: unexpected output %q", out)}
+			return
+		}
+		i := info{format: lines[1]}
+		p := lines[0]
+		if !filepath.IsAbs(p) && s.Git.Dir != "" {
+			p = filepath.Join(s.Git.Dir, p)
+		}
+		if _, err := os.Stat(p); err == nil {
+			i.mergeHead = "MERGE_HEAD"
+		}
+		infoc <- i
+	}()
+	type started struct {
+		cf  *catFile
+		err error
 	}
-
-	bud := newBudget(defaultBudget)
+	cfc := make(chan started, 1)
+	go func() {
+		cf, err := s.Git.startCatFile(ctx, nil)
+		cfc <- started{cf, err}
+	}()
 	var cf *catFile
+	taken, closed := false, false
 	defer func() {
-		if cf != nil {
+		if !taken {
+			cf = (<-cfc).cf
+		}
+		if cf != nil && !closed {
+			cancel()
 			cf.close(ctx)
 		}
 	}()
+
+	changes, diffErr := s.Git.diffIndex(ctx, "HEAD")
+	inf := <-infoc
+	if inf.err != nil {
+		return inf.err // not a repository, git missing: git's own words
+	}
+	if diffErr != nil {
+		// The first commit: HEAD does not resolve yet.
+		if _, ok, err := s.Git.resolveTree(ctx, "HEAD"); err != nil || ok {
+			return diffErr
+		}
+		empty, ok := emptyTrees[inf.format]
+		if !ok {
+			var err error
+			if empty, err = s.Git.emptyTree(ctx); err != nil {
+				return err
+			}
+		}
+		if changes, diffErr = s.Git.diffIndex(ctx, empty); diffErr != nil {
+			return diffErr
+		}
+	}
+	if inf.mergeHead != "" && !s.AllLines {
+		if mergeTree, ok, err := s.Git.resolveTree(ctx, inf.mergeHead); err != nil {
+			return err
+		} else if ok {
+			other, err := s.Git.diffIndex(ctx, mergeTree)
+			if err != nil {
+				return err
+			}
+			changes = intersectAdded(changes, other)
+		}
+	}
+	st := <-cfc
+	taken, cf = true, st.cf
+	if st.err != nil {
+		return st.err
+	}
+
+	bud := newBudget(defaultBudget)
 	for i := range changes {
 		c := &changes[i]
 		it := Item{Path: c.dstPath, Stage: rules.StageStaged, Size: -1}
@@ -89,11 +154,6 @@ func (s *Staged) Walk(ctx context.Context, emit func(Item) error) error {
 			it.Lines = &lines
 		}
 		if it.Skip == nil {
-			if cf == nil {
-				if cf, err = s.Git.startCatFile(ctx, nil); err != nil {
-					return err
-				}
-			}
 			h, err := cf.request(c.dstOID)
 			if err != nil {
 				return err
@@ -109,12 +169,14 @@ func (s *Staged) Walk(ctx context.Context, emit func(Item) error) error {
 			return err
 		}
 	}
-	if cf != nil {
-		err := cf.close(ctx)
-		cf = nil
-		return err
-	}
-	return nil
+	closed = true
+	return cf.close(ctx)
+}
+
+// emptyTrees are the ids of the empty tree, which git knows without storing.
+var emptyTrees = map[string]string{
+	"sha1":   "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+	"sha256": "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321",
 }
 
 // resolveTree returns the tree of rev, or ok=false when rev does not exist
