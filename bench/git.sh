@@ -15,7 +15,7 @@ src=${1:-$(go env GOROOT)/src}
 work=${BENCH_DIR:-$(mktemp -d)}
 commits=${BENCH_COMMITS:-3000}
 runs=${BENCH_RUNS:-5}
-export GIT_CONFIG_NOSYSTEM=1 HOME=$work GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com \
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com \
   GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
 
 go build -o "$work/ghtoken" ./cmd/ghtoken
@@ -64,7 +64,7 @@ fi
 echo "commits: $(git -C "$hist" rev-list --all --count), objects: $(git -C "$hist" rev-list --objects --all | wc -l)," \
   "blobs: $(git -C "$hist" rev-list --objects --all --filter=object:type=blob --filter-provided-objects | wc -l)," \
   "pack: $(git -C "$hist" count-objects -vH | awk -F': ' '/size-pack/ {print $2}')," \
-  "blob bytes: $(git -C "$hist" rev-list --objects --all --filter=object:type=blob --filter-provided-objects | git -C "$hist" cat-file --batch-check='%(objectsize)' | awk '{s+=$1} END {printf "%.1f MiB", s/1048576}')"
+  "blob bytes: $(git -C "$hist" rev-list --objects --all --filter=object:type=blob --filter-provided-objects --no-object-names | git -C "$hist" cat-file --batch-check='%(objectsize)' | awk '{s+=$1} END {printf "%.1f MiB", s/1048576}')"
 runs=${BENCH_HISTORY_RUNS:-1}
 (cd "$hist" && measure "git log -p --all > /dev/null (baseline)" git log -p --all)
 (cd "$hist" && measure "ghtoken scan --history" "$gt" scan --history)
