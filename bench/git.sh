@@ -36,6 +36,20 @@ measure() {
   printf '%-52s %8.3f s %9d KiB peak RSS\n' "$label" "$best_wall" "$best_rss"
 }
 
+# ownpeak CMD...: the peak RSS of the ghtoken process alone (time -v reports
+# the largest of it and its git children).
+ownpeak() {
+  "$@" >/dev/null 2>&1 &
+  local pid=$! hwm=0 v
+  while kill -0 "$pid" 2>/dev/null; do
+    v=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+    [ -n "$v" ] && hwm=$v
+    sleep 0.02
+  done
+  wait "$pid" || true
+  printf '%-52s %21d KiB peak RSS (ghtoken alone)\n' "  $(basename "$1") $2 $3" "$hwm"
+}
+
 echo "== --staged: 5-file change in a 50,000-file repository"
 flat=$work/flat
 if [ ! -d "$flat/.git" ]; then
@@ -68,6 +82,7 @@ echo "commits: $(git -C "$hist" rev-list --all --count), objects: $(git -C "$his
 runs=${BENCH_HISTORY_RUNS:-1}
 (cd "$hist" && measure "git log -p --all > /dev/null (baseline)" git log -p --all)
 (cd "$hist" && measure "ghtoken scan --history" "$gt" scan --history)
+(cd "$hist" && ownpeak "$gt" scan --history)
 
 echo
 echo "== --since on a 100-commit range"

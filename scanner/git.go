@@ -175,18 +175,33 @@ type stream struct {
 
 // start runs git with its standard output piped; stdin may be nil.
 func (g *Git) start(ctx context.Context, stdin io.Reader, args ...string) (*stream, error) {
+	s, _, err := g.startWithInput(ctx, stdin, false, args...)
+	return s, err
+}
+
+// startWithInput is start that can also return a pipe to git's standard
+// input (when pipeIn is set; stdin is then ignored).
+func (g *Git) startWithInput(ctx context.Context, stdin io.Reader, pipeIn bool, args ...string) (*stream, io.WriteCloser, error) {
 	s := &stream{g: g, args: args, cmd: g.command(ctx, args...)}
-	s.cmd.Stdin = stdin
+	var in io.WriteCloser
+	if pipeIn {
+		var err error
+		if in, err = s.cmd.StdinPipe(); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		s.cmd.Stdin = stdin
+	}
 	s.cmd.Stderr = &limitedBuffer{buf: &s.stderr, max: 64 << 10}
 	out, err := s.cmd.StdoutPipe()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s.out = out
 	if err := s.cmd.Start(); err != nil {
-		return nil, g.wrapErr(args, err, "")
+		return nil, nil, g.wrapErr(args, err, "")
 	}
-	return s, nil
+	return s, in, nil
 }
 
 // wait waits for the command; it must be called once the output was read

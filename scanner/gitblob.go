@@ -24,19 +24,11 @@ const catFileFormat = "--batch=%(objectname) %(objecttype) %(objectsize) %(rest)
 // startCatFile starts cat-file reading object ids from stdin, or from our
 // writes when stdin is nil.
 func (g *Git) startCatFile(ctx context.Context, stdin io.Reader) (*catFile, error) {
-	c := &catFile{}
-	var pw io.WriteCloser
-	if stdin == nil {
-		var pr io.Reader
-		pr, pw = io.Pipe()
-		stdin = pr
-	}
-	s, err := g.start(ctx, stdin, "cat-file", catFileFormat)
+	s, in, err := g.startWithInput(ctx, stdin, stdin == nil, "cat-file", catFileFormat)
 	if err != nil {
 		return nil, err
 	}
-	c.s, c.in, c.out = s, pw, bufio.NewReaderSize(s.out, 64<<10)
-	return c, nil
+	return &catFile{s: s, in: in, out: bufio.NewReaderSize(s.out, 64<<10)}, nil
 }
 
 // close ends the process and returns its failure, if any.

@@ -5,7 +5,9 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,6 +35,56 @@ type History struct {
 	Progress func(HistoryProgress)
 	// Commits is set by Walk: the number of commits reached.
 	Commits int
+	// Readers is the number of git cat-file processes; 0 means two, or
+	// one on a single CPU.
+	Readers int
+}
+
+// feed copies rev-list's lines to the cat-file processes in turn, each
+// through its own goroutine and queue, and closes their inputs at the end.
+func feed(r io.Reader, cfs []*catFile) error {
+	queues := make([]chan []byte, len(cfs))
+	errs := make(chan error, len(cfs))
+	for i, c := range cfs {
+		q := make(chan []byte, 256)
+		queues[i] = q
+		go func() {
+			var err error
+			for line := range q {
+				if err == nil {
+					_, err = c.in.Write(line)
+				}
+			}
+			c.in.Close()
+			errs <- err
+		}()
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	var rerr error
+	for i := 0; ; i++ {
+		line, err := br.ReadBytes('\n')
+		if len(line) > 0 {
+			if line[len(line)-1] != '\n' {
+				line = append(line, '\n')
+			}
+			queues[i%len(cfs)] <- line
+		}
+		if err != nil {
+			if err != io.EOF {
+				rerr = err
+			}
+			break
+		}
+	}
+	for _, q := range queues {
+		close(q)
+	}
+	for range cfs {
+		if err := <-errs; err != nil && rerr == nil {
+			rerr = err
+		}
+	}
+	return rerr
 }
 
 // HistoryProgress is how far a history walk is.
@@ -69,12 +121,33 @@ func (h *History) Walk(ctx context.Context, emit func(Item) error) error {
 	if err != nil {
 		return err
 	}
-	cf, err := h.Git.startCatFile(ctx, rl.out)
-	if err != nil {
+	// Several cat-file processes inflate objects at once: line i of
+	// rev-list goes to process i%n and answers are read in the same
+	// order, so the walk stays deterministic. Each process has its own
+	// feeder, so none can block another (answers are read in order, so a
+	// line is always fed before its answer is awaited).
+	n := h.Readers
+	if n <= 0 {
+		n = min(2, runtime.GOMAXPROCS(0))
+	}
+	cfs := make([]*catFile, 0, n)
+	stopAll := func() {
 		cancel()
 		rl.wait(ctx)
-		return err
+		for _, c := range cfs {
+			c.close(ctx)
+		}
 	}
+	for range n {
+		c, err := h.Git.startCatFile(ctx, nil)
+		if err != nil {
+			stopAll()
+			return err
+		}
+		cfs = append(cfs, c)
+	}
+	feedErr := make(chan error, 1)
+	go func() { feedErr <- feed(rl.out, cfs) }()
 	total := make(chan int, 1)
 	if h.Progress != nil {
 		go func() { total <- h.countObjects(ctx) }()
@@ -84,7 +157,8 @@ func (h *History) Walk(ctx context.Context, emit func(Item) error) error {
 	p := HistoryProgress{}
 	h.Commits = 0
 	var werr error
-	for {
+	for i := 0; ; i++ {
+		cf := cfs[i%n]
 		hd, err := cf.header()
 		if err == io.EOF {
 			break
@@ -131,8 +205,17 @@ func (h *History) Walk(ctx context.Context, emit func(Item) error) error {
 	if werr != nil {
 		cancel()
 	}
+	ferr := <-feedErr
 	rerr := rl.wait(ctx)
-	cerr := cf.close(ctx)
+	var cerr error
+	for _, c := range cfs {
+		if err := c.close(ctx); err != nil && cerr == nil {
+			cerr = err
+		}
+	}
+	if cerr == nil && ferr != nil && ctx.Err() == nil {
+		cerr = fmt.Errorf("git cat-file: %w", ferr)
+	}
 	if werr == nil && rerr == nil && cerr == nil {
 		out, err := h.Git.output(ctx, append(append([]string{"rev-list", "--count"}, h.revs()...), "--")...)
 		if err != nil {
