@@ -1,5 +1,5 @@
 // Command genrepo writes a git fast-import stream for the benchmark
-// repositories of bench/git.sh, so that they are built in seconds without a
+// repositories of testdata/bench/git.sh, so that they are built in seconds without a
 // network:
 //
 //	genrepo -files 50000            one commit of N small generated text files

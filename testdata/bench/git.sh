@@ -7,9 +7,9 @@
 # Wall time and peak memory come from /usr/bin/time -v. Repositories are
 # built under $BENCH_DIR (default: a temporary directory) with git fast-import.
 #
-# Usage: bench/git.sh [SOURCE_DIR_FOR_HISTORY]   (default: $(go env GOROOT)/src)
+# Usage: testdata/bench/git.sh [SOURCE_DIR_FOR_HISTORY]   (default: $(go env GOROOT)/src)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 src=${1:-$(go env GOROOT)/src}
 work=${BENCH_DIR:-$(mktemp -d)}
@@ -19,7 +19,7 @@ export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_AUTHOR_NAME=Bench G
   GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
 
 go build -o "$work/ghtoken" ./cmd/ghtoken
-go build -o "$work/genrepo" ./bench/genrepo
+go build -o "$work/genrepo" ./testdata/bench/genrepo
 gt=$work/ghtoken
 
 # measure LABEL CMD...: prints wall seconds and peak RSS of the best of $runs.
