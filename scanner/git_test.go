@@ -450,3 +450,55 @@ func TestHostileRepositoryConfig(t *testing.T) {
 		t.Errorf("plain git diff --cached did not run the payload: the test proves nothing")
 	}
 }
+
+func TestRangeAndHistoryOddFileNames(t *testing.T) {
+	r := newRepo(t)
+	r.write("base.txt", "base\n")
+	base := r.commit("base")
+	names := []string{"new\nline.txt", "sp ace.txt", "caf\xe9.txt", `q"uote.txt`}
+	var want []where
+	for i, n := range names {
+		seed := "odd" + string(rune('a'+i))
+		r.write(n, "v=${ghp:"+seed+"}\n")
+		c := r.commit("add " + seed)
+		want = append(want, where{Path: n, Line: 1, Secret: tok(seed), Commit: c})
+	}
+	slices.SortFunc(want, func(a, b where) int { return strings.Compare(a.Path, b.Path) })
+	rg, err := SinceRange(context.Background(), r.g(), base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := wheres(scanSrc(t, rg)); !slices.Equal(got, want) {
+		t.Errorf("range: %+v\nwant %+v", got, want)
+	}
+	res, err := ScanHistory(context.Background(), &History{Git: r.g()}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := wheres(res); !slices.Equal(got, want) {
+		t.Errorf("history: %+v\nwant %+v", got, want)
+	}
+}
+
+func TestHistoryReadersAgree(t *testing.T) {
+	r := newRepo(t)
+	for i := range 12 {
+		r.write("f.txt", strings.Repeat("x\n", i)+"${ghp:r"+string(rune('a'+i))+"}\n")
+		r.write("bin.dat", "\x00"+strings.Repeat("b", i))
+		r.commit("c")
+	}
+	var got [][]where
+	for _, n := range []int{1, 2, 3} {
+		res, err := ScanHistory(context.Background(), &History{Git: r.g(), Readers: n}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Stats.FilesScanned != 12 || res.Stats.Skipped[SkipBinary] != 12 {
+			t.Errorf("readers=%d: %d scanned, %d binary; want 12 and 12", n, res.Stats.FilesScanned, res.Stats.Skipped[SkipBinary])
+		}
+		got = append(got, wheres(res))
+	}
+	if len(got[0]) != 12 || !slices.Equal(got[0], got[1]) || !slices.Equal(got[0], got[2]) {
+		t.Errorf("results differ with the number of readers:\n%+v\n%+v\n%+v", got[0], got[1], got[2])
+	}
+}
