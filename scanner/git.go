@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"strings"
@@ -144,6 +145,10 @@ func (g *Git) command(ctx context.Context, args ...string) *exec.Cmd {
 
 // wrapErr turns a failed command's error into a GitError or ErrGitMissing.
 func (g *Git) wrapErr(args []string, err error, stderr string) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Op == "chdir" {
+		return fmt.Errorf("run git in %s: %w", g.Dir, err)
+	}
 	if errors.Is(err, exec.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("run git: %w (install git, or scan files with ghtoken scan PATH)", ErrGitMissing)
 	}
@@ -229,16 +234,6 @@ func (l *limitedBuffer) Write(p []byte) (int, error) {
 		l.buf.Write(p[:min(len(p), room)])
 	}
 	return len(p), nil
-}
-
-// Toplevel returns the top of the work tree git sees from g.Dir; it fails
-// with git's own message outside a repository.
-func (g *Git) Toplevel(ctx context.Context) (string, error) {
-	out, err := g.output(ctx, "rev-parse", "--show-toplevel")
-	if err != nil {
-		return "", err
-	}
-	return strings.TrimRight(string(out), "\n"), nil
 }
 
 // GitPath returns git's path for name inside the repository's git directory

@@ -122,7 +122,11 @@ func suppressedSummary(res *scanner.Result) string {
 // warnedSkip reports whether a skipped file may hide a token (people are
 // told about those).
 func warnedSkip(s scanner.Skipped) bool {
-	return s.Reason == scanner.SkipUnreadable || s.Reason == scanner.SkipNotRegular || s.Reason == scanner.SkipTooLarge
+	switch s.Reason {
+	case scanner.SkipUnreadable, scanner.SkipNotRegular, scanner.SkipTooLarge, scanner.SkipMissing, scanner.SkipUnmerged:
+		return true
+	}
+	return false
 }
 
 // levelOf maps a confidence to the error/warning/note scale of SARIF and
