@@ -28,7 +28,8 @@ func (g *Git) startCatFile(ctx context.Context, stdin io.Reader) (*catFile, erro
 	if err != nil {
 		return nil, err
 	}
-	return &catFile{s: s, in: in, out: bufio.NewReaderSize(s.out, 64<<10)}, nil
+	growPipe(s.out)
+	return &catFile{s: s, in: in, out: bufio.NewReaderSize(s.out, 256<<10)}, nil
 }
 
 // close ends the process and returns its failure, if any.
@@ -127,16 +128,18 @@ func (c *catFile) blob(h objectHeader, it Item, maxSize int64, bud *budget) (Ite
 		return it, c.discard(h)
 	}
 	bud.acquire(h.size)
-	data := make([]byte, h.size)
+	data := getBlobBuf(h.size)
 	if _, err := io.ReadFull(c.out, data); err != nil {
 		bud.release(h.size)
+		putBlobBuf(data)
 		return it, fmt.Errorf("git cat-file: %w", err)
 	}
 	if err := c.trailer(); err != nil {
 		bud.release(h.size)
+		putBlobBuf(data)
 		return it, err
 	}
-	rd := &blobReader{Reader: bytes.NewReader(data), size: h.size, bud: bud}
+	rd := &blobReader{Reader: bytes.NewReader(data), size: h.size, bud: bud, buf: data}
 	it.Open = func() (io.ReadCloser, error) { return rd, nil }
 	return it, nil
 }
@@ -147,14 +150,57 @@ type blobReader struct {
 	*bytes.Reader
 	size int64
 	bud  *budget
+	buf  []byte
 	once sync.Once
 }
 
 func (b *blobReader) Size() int64 { return b.size }
 
 func (b *blobReader) Close() error {
-	b.once.Do(func() { b.bud.release(b.size) })
+	b.once.Do(func() {
+		b.bud.release(b.size)
+		putBlobBuf(b.buf)
+		b.Reader = nil
+	})
 	return nil
+}
+
+// Blob buffers are reused by size class (powers of two from 4 KiB to
+// 1 MiB): a history is mostly small blobs, and allocating each anew makes
+// the garbage collector the largest cost after git itself.
+const (
+	minBlobClass = 12 // 4 KiB
+	maxBlobClass = 20 // 1 MiB
+)
+
+var blobPools [maxBlobClass + 1]sync.Pool
+
+func blobClass(n int64) int {
+	c := minBlobClass
+	for int64(1)<<c < n {
+		c++
+	}
+	return c
+}
+
+func getBlobBuf(n int64) []byte {
+	c := blobClass(n)
+	if c > maxBlobClass {
+		return make([]byte, n)
+	}
+	if p, ok := blobPools[c].Get().(*[]byte); ok {
+		return (*p)[:n]
+	}
+	return make([]byte, n, 1<<c)
+}
+
+func putBlobBuf(b []byte) {
+	c := cap(b)
+	if c < 1<<minBlobClass || c > 1<<maxBlobClass || c&(c-1) != 0 {
+		return
+	}
+	b = b[:c]
+	blobPools[blobClass(int64(c))].Put(&b)
 }
 
 // budget bounds the bytes of blobs read but not yet scanned. A blob larger

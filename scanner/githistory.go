@@ -49,11 +49,20 @@ func feed(r io.Reader, cfs []*catFile) error {
 		q := make(chan []byte, 256)
 		queues[i] = q
 		go func() {
+			// Lines are buffered, and flushed whenever the queue runs dry:
+			// a line is never held back while cat-file waits for it.
+			bw := bufio.NewWriterSize(c.in, 16<<10)
 			var err error
 			for line := range q {
 				if err == nil {
-					_, err = c.in.Write(line)
+					_, err = bw.Write(line)
 				}
+				if err == nil && len(q) == 0 {
+					err = bw.Flush()
+				}
+			}
+			if err == nil {
+				err = bw.Flush()
 			}
 			c.in.Close()
 			errs <- err
