@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/ghtoken/ghtoken/rules"
@@ -39,47 +37,38 @@ type Staged struct {
 
 // Walk implements Source.
 //
-// The git commands a hook pays for run at the same time: the diff against
-// HEAD, the look-up of MERGE_HEAD, and the start of cat-file. Only an
-// unborn HEAD (the first commit) costs a second diff.
+// A hook pays for every git process: the diff against HEAD and cat-file
+// (which also looks up MERGE_HEAD) run at the same time; only an unborn HEAD
+// (the first commit) or a merge in progress costs more.
 func (s *Staged) Walk(ctx context.Context, emit func(Item) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	type info struct {
-		mergeHead string // path of MERGE_HEAD when a merge is in progress
-		format    string
-		err       error
-	}
-	infoc := make(chan info, 1)
-	go func() {
-		out, err := s.Git.output(ctx, "rev-parse", "--git-path", "MERGE_HEAD", "--show-object-format")
-		if err != nil {
-			infoc <- info{err: err}
-			return
-		}
-		lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
-		if len(lines) != 2 {
-			infoc <- info{err: fmt.Errorf("git rev-parse: unexpected output %q", out)}
-			return
-		}
-		i := info{format: lines[1]}
-		p := lines[0]
-		if !filepath.IsAbs(p) && s.Git.Dir != "" {
-			p = filepath.Join(s.Git.Dir, p)
-		}
-		if _, err := os.Stat(p); err == nil {
-			i.mergeHead = "MERGE_HEAD"
-		}
-		infoc <- i
-	}()
+	// cat-file starts while the diff runs, and answers whether a merge is
+	// in progress (MERGE_HEAD resolves) on the way: no third process.
 	type started struct {
-		cf  *catFile
-		err error
+		cf        *catFile
+		mergeTree string
+		err       error
 	}
 	cfc := make(chan started, 1)
 	go func() {
 		cf, err := s.Git.startCatFile(ctx, nil)
-		cfc <- started{cf, err}
+		if err != nil {
+			cfc <- started{err: err}
+			return
+		}
+		st := started{cf: cf}
+		if !s.AllLines {
+			h, err := cf.request("MERGE_HEAD^{tree}")
+			switch {
+			case err != nil:
+				st.err = err
+			case !h.missing:
+				st.mergeTree = h.oid
+				st.err = cf.discard(h)
+			}
+		}
+		cfc <- st
 	}()
 	var cf *catFile
 	taken, closed := false, false
@@ -93,42 +82,32 @@ func (s *Staged) Walk(ctx context.Context, emit func(Item) error) error {
 		}
 	}()
 
-	changes, diffErr := s.Git.diffIndex(ctx, "HEAD")
-	inf := <-infoc
-	if inf.err != nil {
-		return inf.err // not a repository, git missing: git's own words
-	}
-	if diffErr != nil {
-		// The first commit: HEAD does not resolve yet.
-		if _, ok, err := s.Git.resolveTree(ctx, "HEAD"); err != nil || ok {
-			return diffErr
-		}
-		empty, ok := emptyTrees[inf.format]
-		if !ok {
-			var err error
-			if empty, err = s.Git.emptyTree(ctx); err != nil {
-				return err
-			}
-		}
-		if changes, diffErr = s.Git.diffIndex(ctx, empty); diffErr != nil {
-			return diffErr
-		}
-	}
-	if inf.mergeHead != "" && !s.AllLines {
-		if mergeTree, ok, err := s.Git.resolveTree(ctx, inf.mergeHead); err != nil {
+	changes, err := s.Git.diffIndex(ctx, "HEAD")
+	if err != nil {
+		// The first commit: HEAD does not resolve yet. Anything else
+		// (not a repository, say) is reported in git's words.
+		if _, ok, rerr := s.Git.resolveTree(ctx, "HEAD"); rerr != nil || ok {
 			return err
-		} else if ok {
-			other, err := s.Git.diffIndex(ctx, mergeTree)
-			if err != nil {
-				return err
-			}
-			changes = intersectAdded(changes, other)
+		}
+		empty, err := s.Git.emptyTree(ctx)
+		if err != nil {
+			return err
+		}
+		if changes, err = s.Git.diffIndex(ctx, empty); err != nil {
+			return err
 		}
 	}
 	st := <-cfc
 	taken, cf = true, st.cf
 	if st.err != nil {
 		return st.err
+	}
+	if st.mergeTree != "" {
+		other, err := s.Git.diffIndex(ctx, st.mergeTree)
+		if err != nil {
+			return err
+		}
+		changes = intersectAdded(changes, other)
 	}
 
 	bud := newBudget(defaultBudget)
@@ -171,12 +150,6 @@ func (s *Staged) Walk(ctx context.Context, emit func(Item) error) error {
 	}
 	closed = true
 	return cf.close(ctx)
-}
-
-// emptyTrees are the ids of the empty tree, which git knows without storing.
-var emptyTrees = map[string]string{
-	"sha1":   "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
-	"sha256": "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321",
 }
 
 // resolveTree returns the tree of rev, or ok=false when rev does not exist
