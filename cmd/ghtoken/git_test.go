@@ -242,3 +242,34 @@ func TestProgressLine(t *testing.T) {
 		t.Error("a buffer is not a terminal")
 	}
 }
+
+func TestScanHistoryJSON(t *testing.T) {
+	dir := gitRepo(t)
+	writeFile(t, dir, "a.env", "T=${ghp:hist}\n")
+	gitIn(t, dir, "add", "a.env")
+	gitIn(t, dir, "commit", "-qm", "one")
+	first := gitIn(t, dir, "rev-parse", "HEAD")
+	writeFile(t, dir, "b.sh", "echo\nT=${ghp:hist}\n")
+	gitIn(t, dir, "add", "b.sh")
+	gitIn(t, dir, "commit", "-qm", "two")
+	code, stdout, stderr := runIn(t, dir, nil, "scan", "--history", "--format", "json")
+	if code != exitFindings {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	var doc struct {
+		Findings []struct {
+			Path        string
+			Occurrences int
+			Blob        string
+			Commit      struct{ Hash string }
+		}
+		Stats struct{ Commits int }
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Findings) != 1 || doc.Findings[0].Path != "a.env" || doc.Findings[0].Occurrences != 2 ||
+		doc.Findings[0].Commit.Hash != first || doc.Findings[0].Blob == "" || doc.Stats.Commits != 2 {
+		t.Errorf("report = %+v", doc)
+	}
+}

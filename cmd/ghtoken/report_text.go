@@ -74,7 +74,7 @@ func facts(f *scanner.Finding, now time.Time) [][2]string {
 		out = append(out, [2]string{"commit", f.Commit.Hash + " by " + f.Commit.Author + " on " + f.Commit.Date.UTC().Format(time.DateOnly)})
 	}
 	if f.Occurrences > 1 {
-		out = append(out, [2]string{"history", fmt.Sprintf("first added here; %d other %s in the history hold it too", f.Occurrences-1, plural(f.Occurrences-1, "place", "places"))})
+		out = append(out, [2]string{"history", fmt.Sprintf("first added here; %d other %s in the history", f.Occurrences-1, plural(f.Occurrences-1, "place holds it", "places hold it"))})
 	}
 	if f.OwnerUserID != 0 {
 		out = append(out, [2]string{"owner", fmt.Sprintf("GitHub user id %d (https://api.github.com/user/%d)", f.OwnerUserID, f.OwnerUserID)})
