@@ -89,6 +89,19 @@ func (c *catFile) request(oid string) (objectHeader, error) {
 	return c.header()
 }
 
+// requestAll asks for several objects in one write; their headers are
+// then read in the same order.
+func (c *catFile) requestAll(oids []string) error {
+	var b []byte
+	for _, o := range oids {
+		b = append(append(b, o...), '\n')
+	}
+	if _, err := c.in.Write(b); err != nil {
+		return fmt.Errorf("git cat-file: %w", err)
+	}
+	return nil
+}
+
 // discard skips the content of the object whose header was just read.
 func (c *catFile) discard(h objectHeader) error {
 	if h.missing {

@@ -117,9 +117,11 @@ func (rg *Range) Walk(ctx context.Context, emit func(Item) error) error {
 	perr := readLog(r, true, func(lc *logCommit) error {
 		rg.Commits++
 		commit := lc.commit
+		var batch []Item
+		var oids []string
 		for i := range lc.changes {
 			c := &lc.changes[i]
-			it := Item{Path: c.dstPath, Stage: rules.StageCommitted, Commit: &commit, Size: -1}
+			it := Item{Path: c.dstPath, Stage: rules.StageCommitted, Commit: &commit, Size: -1, Blob: c.dstOID}
 			switch {
 			case c.status == 'D':
 				continue
@@ -132,19 +134,33 @@ func (rg *Range) Walk(ctx context.Context, emit func(Item) error) error {
 				lines := c.added
 				it.Lines = &lines
 			}
-			h, err := cf.request(c.dstOID)
-			if err != nil {
+			batch = append(batch, it)
+			oids = append(oids, c.dstOID)
+		}
+		// Requests go out in groups, answers are read in order: one round
+		// trip per group rather than per file. A group's requests fit in
+		// the pipe to cat-file, so writing them never waits on reading.
+		const group = 128
+		for len(batch) > 0 {
+			n := min(len(batch), group)
+			if err := cf.requestAll(oids[:n]); err != nil {
 				return err
 			}
-			it.Blob = c.dstOID
-			if h.missing {
-				it.Skip = &Skipped{Path: it.Path, Reason: SkipMissing, Detail: "object " + c.dstOID + " of commit " + commit.Hash + " is not in the repository"}
-			} else if it, err = cf.blob(h, it, rg.MaxBlobSize, bud); err != nil {
-				return err
+			for _, it := range batch[:n] {
+				h, err := cf.header()
+				if err != nil {
+					return err
+				}
+				if h.missing {
+					it.Skip = &Skipped{Path: it.Path, Reason: SkipMissing, Detail: "object " + it.Blob + " of commit " + commit.Hash + " is not in the repository"}
+				} else if it, err = cf.blob(h, it, rg.MaxBlobSize, bud); err != nil {
+					return err
+				}
+				if err := emit(it); err != nil {
+					return err
+				}
 			}
-			if err := emit(it); err != nil {
-				return err
-			}
+			batch, oids = batch[n:], oids[n:]
 		}
 		return nil
 	})
