@@ -418,12 +418,12 @@ func TestHostileRepositoryConfig(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	staged := wheres(scanSrc(t, &Staged{Git: r.g()}))
+	staged := gitWheres(scanSrc(t, &Staged{Git: r.g()}))
 	rg, err := SinceRange(ctx, r.g(), base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ranged := wheres(scanSrc(t, rg))
+	ranged := gitWheres(scanSrc(t, rg))
 	hist, err := ScanHistory(ctx, &History{Git: r.g()}, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -431,14 +431,14 @@ func TestHostileRepositoryConfig(t *testing.T) {
 	if data, err := os.ReadFile(marker); err == nil {
 		t.Fatalf("a program named by the repository ran:\n%s", data)
 	}
-	if want := []where{{Path: "a.txt", Line: 3, Secret: tok("two")}}; !slices.Equal(staged, want) {
+	if want := []gitWhere{{Path: "a.txt", Line: 3, Secret: tok("two")}}; !slices.Equal(staged, want) {
 		t.Errorf("staged = %+v, want %+v", staged, want)
 	}
 	// The replace ref must not hide the commit that holds the token.
-	if want := []where{{Path: "a.txt", Line: 2, Secret: tok("one"), Commit: tokenCommit}}; !slices.Equal(ranged, want) {
+	if want := []gitWhere{{Path: "a.txt", Line: 2, Secret: tok("one"), Commit: tokenCommit}}; !slices.Equal(ranged, want) {
 		t.Errorf("range = %+v, want %+v", ranged, want)
 	}
-	if got := wheres(hist); len(got) != 1 || got[0].Commit != tokenCommit {
+	if got := gitWheres(hist); len(got) != 1 || got[0].Commit != tokenCommit {
 		t.Errorf("history = %+v, want the token in %s", got, tokenCommit)
 	}
 
@@ -456,26 +456,26 @@ func TestRangeAndHistoryOddFileNames(t *testing.T) {
 	r.write("base.txt", "base\n")
 	base := r.commit("base")
 	names := []string{"new\nline.txt", "sp ace.txt", "caf\xe9.txt", `q"uote.txt`}
-	var want []where
+	var want []gitWhere
 	for i, n := range names {
 		seed := "odd" + string(rune('a'+i))
 		r.write(n, "v=${ghp:"+seed+"}\n")
 		c := r.commit("add " + seed)
-		want = append(want, where{Path: n, Line: 1, Secret: tok(seed), Commit: c})
+		want = append(want, gitWhere{Path: n, Line: 1, Secret: tok(seed), Commit: c})
 	}
-	slices.SortFunc(want, func(a, b where) int { return strings.Compare(a.Path, b.Path) })
+	slices.SortFunc(want, func(a, b gitWhere) int { return strings.Compare(a.Path, b.Path) })
 	rg, err := SinceRange(context.Background(), r.g(), base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := wheres(scanSrc(t, rg)); !slices.Equal(got, want) {
+	if got := gitWheres(scanSrc(t, rg)); !slices.Equal(got, want) {
 		t.Errorf("range: %+v\nwant %+v", got, want)
 	}
 	res, err := ScanHistory(context.Background(), &History{Git: r.g()}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := wheres(res); !slices.Equal(got, want) {
+	if got := gitWheres(res); !slices.Equal(got, want) {
 		t.Errorf("history: %+v\nwant %+v", got, want)
 	}
 }
@@ -487,7 +487,7 @@ func TestHistoryReadersAgree(t *testing.T) {
 		r.write("bin.dat", "\x00"+strings.Repeat("b", i))
 		r.commit("c")
 	}
-	var got [][]where
+	var got [][]gitWhere
 	for _, n := range []int{1, 2, 3} {
 		res, err := ScanHistory(context.Background(), &History{Git: r.g(), Readers: n}, Options{})
 		if err != nil {
@@ -496,7 +496,7 @@ func TestHistoryReadersAgree(t *testing.T) {
 		if res.Stats.FilesScanned != 12 || res.Stats.Skipped[SkipBinary] != 12 {
 			t.Errorf("readers=%d: %d scanned, %d binary; want 12 and 12", n, res.Stats.FilesScanned, res.Stats.Skipped[SkipBinary])
 		}
-		got = append(got, wheres(res))
+		got = append(got, gitWheres(res))
 	}
 	if len(got[0]) != 12 || !slices.Equal(got[0], got[1]) || !slices.Equal(got[0], got[2]) {
 		t.Errorf("results differ with the number of readers:\n%+v\n%+v\n%+v", got[0], got[1], got[2])

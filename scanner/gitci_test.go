@@ -80,11 +80,11 @@ func TestCIRange(t *testing.T) {
 			if rg.Commits != tc.commits {
 				t.Errorf("%d commits, want %d", rg.Commits, tc.commits)
 			}
-			var want []where
+			var want []gitWhere
 			if tc.commits >= 2 {
-				want = []where{{Path: "b.txt", Line: 1, Secret: tok("pr"), Commit: tokenCommit}}
+				want = []gitWhere{{Path: "b.txt", Line: 1, Secret: tok("pr"), Commit: tokenCommit}}
 			}
-			if got := wheres(res); !slices.Equal(got, want) {
+			if got := gitWheres(res); !slices.Equal(got, want) {
 				t.Errorf("findings %+v, want %+v", got, want)
 			}
 		})

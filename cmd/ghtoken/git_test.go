@@ -69,7 +69,7 @@ func writeFile(t *testing.T, dir, name, text string) {
 }
 
 // runIn runs ghtoken with git commands in dir.
-func runIn(t *testing.T, dir string, getenv func(string) string, args ...string) (code int, stdout, stderr string) {
+func runGitMode(t *testing.T, dir string, getenv func(string) string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	if getenv == nil {
@@ -84,12 +84,12 @@ func TestScanStagedExitCodesAndAdvice(t *testing.T) {
 	dir := gitRepo(t)
 	writeFile(t, dir, "a.txt", "a\n")
 	gitIn(t, dir, "add", "a.txt")
-	if code, _, stderr := runIn(t, dir, nil, "scan", "--staged"); code != exitClean {
+	if code, _, stderr := runGitMode(t, dir, nil, "scan", "--staged"); code != exitClean {
 		t.Fatalf("clean index: exit %d\n%s", code, stderr)
 	}
 	writeFile(t, dir, "a.txt", "a\nT=${ghp:staged}\n")
 	gitIn(t, dir, "add", "a.txt")
-	code, stdout, stderr := runIn(t, dir, nil, "scan", "--staged", "--format", "json")
+	code, stdout, stderr := runGitMode(t, dir, nil, "scan", "--staged", "--format", "json")
 	if code != exitFindings {
 		t.Fatalf("token staged: exit %d, want 1\n%s", code, stderr)
 	}
@@ -117,11 +117,11 @@ func TestScanStagedExitCodesAndAdvice(t *testing.T) {
 		{"scan", "--staged", "some/path"},
 		{"scan", "--ci"},
 	} {
-		if code, _, stderr := runIn(t, dir, nil, args...); code != exitError || !strings.Contains(stderr, "ghtoken") {
+		if code, _, stderr := runGitMode(t, dir, nil, args...); code != exitError || !strings.Contains(stderr, "ghtoken") {
 			t.Errorf("%v: exit %d, want 2 with a message\n%s", args, code, stderr)
 		}
 	}
-	if code, _, stderr := runIn(t, t.TempDir(), nil, "scan", "--staged"); code != exitError || !strings.Contains(stderr, "not a git repository") || !strings.Contains(stderr, "what to do") {
+	if code, _, stderr := runGitMode(t, t.TempDir(), nil, "scan", "--staged"); code != exitError || !strings.Contains(stderr, "not a git repository") || !strings.Contains(stderr, "what to do") {
 		t.Errorf("outside a repository: exit %d\n%s", code, stderr)
 	}
 }
@@ -138,7 +138,7 @@ func TestScanCISaysWhichRange(t *testing.T) {
 	event := filepath.Join(t.TempDir(), "event.json")
 	os.WriteFile(event, []byte(`{"before":"`+base+`"}`), 0o644)
 	env := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": event}
-	code, stdout, stderr := runIn(t, dir, func(k string) string { return env[k] }, "scan", "--ci", "--no-color")
+	code, stdout, stderr := runGitMode(t, dir, func(k string) string { return env[k] }, "scan", "--ci", "--no-color")
 	if code != exitFindings || !strings.Contains(stderr, base+"..HEAD") || !strings.Contains(stdout, "b.txt:1:1") || !strings.Contains(stdout, "from 1 commit") {
 		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
@@ -147,7 +147,7 @@ func TestScanCISaysWhichRange(t *testing.T) {
 func TestInstallHook(t *testing.T) {
 	dir := gitRepo(t)
 	hook := filepath.Join(dir, ".git", "hooks", "pre-commit")
-	if code, _, stderr := runIn(t, dir, nil, "install-hook"); code != exitClean {
+	if code, _, stderr := runGitMode(t, dir, nil, "install-hook"); code != exitClean {
 		t.Fatalf("install: exit %d\n%s", code, stderr)
 	}
 	data, err := os.ReadFile(hook)
@@ -159,20 +159,20 @@ func TestInstallHook(t *testing.T) {
 	}
 	// A hook that is not ours is neither replaced nor removed.
 	os.WriteFile(hook, []byte("#!/bin/sh\necho mine\n"), 0o755)
-	code, _, stderr := runIn(t, dir, nil, "install-hook")
+	code, _, stderr := runGitMode(t, dir, nil, "install-hook")
 	if code != exitError || !strings.Contains(stderr, "ghtoken scan --staged || exit 1") || !strings.Contains(stderr, "--force") {
 		t.Errorf("foreign hook: exit %d\n%s", code, stderr)
 	}
-	if code, _, _ := runIn(t, dir, nil, "uninstall-hook"); code != exitError {
+	if code, _, _ := runGitMode(t, dir, nil, "uninstall-hook"); code != exitError {
 		t.Errorf("uninstall of a foreign hook: exit %d, want 2", code)
 	}
 	if data, _ := os.ReadFile(hook); string(data) != "#!/bin/sh\necho mine\n" {
 		t.Errorf("foreign hook changed: %q", data)
 	}
-	if code, _, _ := runIn(t, dir, nil, "install-hook", "--force"); code != exitClean {
+	if code, _, _ := runGitMode(t, dir, nil, "install-hook", "--force"); code != exitClean {
 		t.Errorf("--force: exit %d", code)
 	}
-	if code, _, _ := runIn(t, dir, nil, "uninstall-hook"); code != exitClean {
+	if code, _, _ := runGitMode(t, dir, nil, "uninstall-hook"); code != exitClean {
 		t.Errorf("uninstall: exit %d", code)
 	}
 	if _, err := os.Stat(hook); !os.IsNotExist(err) {
@@ -180,7 +180,7 @@ func TestInstallHook(t *testing.T) {
 	}
 	// core.hooksPath is honoured.
 	gitIn(t, dir, "config", "core.hooksPath", "myhooks")
-	if code, _, stderr := runIn(t, dir, nil, "install-hook"); code != exitClean {
+	if code, _, stderr := runGitMode(t, dir, nil, "install-hook"); code != exitClean {
 		t.Fatalf("install with core.hooksPath: exit %d\n%s", code, stderr)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "myhooks", "pre-commit")); err != nil {
@@ -202,7 +202,7 @@ func TestHookStopsACommit(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
-	if code, _, stderr := runIn(t, dir, nil, "install-hook"); code != exitClean {
+	if code, _, stderr := runGitMode(t, dir, nil, "install-hook"); code != exitClean {
 		t.Fatalf("install: exit %d\n%s", code, stderr)
 	}
 	writeFile(t, dir, "ok.txt", "fine\n")
@@ -252,7 +252,7 @@ func TestScanHistoryJSON(t *testing.T) {
 	writeFile(t, dir, "b.sh", "echo\nT=${ghp:hist}\n")
 	gitIn(t, dir, "add", "b.sh")
 	gitIn(t, dir, "commit", "-qm", "two")
-	code, stdout, stderr := runIn(t, dir, nil, "scan", "--history", "--format", "json")
+	code, stdout, stderr := runGitMode(t, dir, nil, "scan", "--history", "--format", "json")
 	if code != exitFindings {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}

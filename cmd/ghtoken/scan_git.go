@@ -99,8 +99,9 @@ func writeStagedAdvice(w io.Writer) {
      a Codespaces secret in Codespaces, an environment variable elsewhere.
   3. Nothing has left this machine yet, but if the token was real, revoke it anyway
      if it was ever shared, pasted or pushed elsewhere (see the advice above).
-  4. A deliberate test value: build it at run time in the test rather than commit
-     a token-shaped literal. To skip this check once: git commit --no-verify.
+  4. A deliberate test value: mark it with a "ghtoken:allow <reason>" comment on
+     its line, or better, build it at run time in the test. To skip this check
+     once: git commit --no-verify.
 `)
 }
 
