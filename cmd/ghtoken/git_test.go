@@ -273,3 +273,15 @@ func TestScanHistoryJSON(t *testing.T) {
 		t.Errorf("report = %+v", doc)
 	}
 }
+
+func TestScanStagedHonoursAllowComments(t *testing.T) {
+	dir := gitRepo(t)
+	writeFile(t, dir, "fixture.sh", "T=${ghp:allowed} # ghtoken:allow test fixture, never issued\n")
+	gitIn(t, dir, "add", "fixture.sh")
+	if code, stdout, stderr := runGitMode(t, dir, nil, "scan", "--staged"); code != exitClean {
+		t.Errorf("allowed token: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if code, _, _ := runGitMode(t, dir, nil, "scan", "--staged", "--no-inline"); code != exitFindings {
+		t.Errorf("--no-inline: exit %d, want 1", code)
+	}
+}

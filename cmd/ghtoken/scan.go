@@ -240,7 +240,11 @@ func (e *env) runScan(paths []string, f *scanFlags, useBaseline bool) (*report, 
 	if !useBaseline {
 		baseline = ""
 	}
-	sup, err := scanner.LoadSuppressions(scanRoot(paths), f.ignoreFile, baseline)
+	rootOf := paths
+	if f.gitMode() && e.dir != "" {
+		rootOf = []string{e.dir} // git modes take no PATH: the repository is where git runs
+	}
+	sup, err := scanner.LoadSuppressions(scanRoot(rootOf), f.ignoreFile, baseline)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ghtoken: %v\n", err)
 		return nil, exitError
