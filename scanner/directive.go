@@ -271,13 +271,18 @@ type directiveSink struct {
 }
 
 // scan finds the directives whose marker starts in data[from:to] and returns
-// the index of the first of them, for place.
-func (s *directiveSink) scan(data []byte, from, to int) int {
+// the index of the first of them, for place. dataHasMatches says whether
+// rules found anything in data: other tools' directives only ever suppress
+// (they are never reported unused), so without a match near them there is
+// nothing to look for. At worst, a foreign next-line directive whose token
+// starts more than the chunk overlap further on is not seen, and the token is
+// reported: a false alarm, never a miss.
+func (s *directiveSink) scan(data []byte, from, to int, dataHasMatches bool) int {
 	if s == nil {
 		return 0
 	}
 	s.pending = len(s.found)
-	s.found = findDirectives(data, from, to, s.foreign, s.found)
+	s.found = findDirectives(data, from, to, s.foreign && dataHasMatches, s.found)
 	return s.pending
 }
 

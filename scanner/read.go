@@ -74,31 +74,48 @@ func scanStream(r io.Reader, path string, chunkSize int, buf []byte, emit func(s
 // directives it finds, with their positions, to dirs.found (dirs may be nil).
 func scanStreamDirectives(r io.Reader, path string, chunkSize int, buf []byte, dirs *directiveSink, emit func(streamMatch)) (int64, []byte, error) {
 	raw := &countingReader{r: r}
-	r, enc, bom := decodeText(raw)
 	if need := keep + chunkSize; cap(buf) < need {
 		buf = make([]byte, need)
 	}
 	buf = buf[:keep+chunkSize]
+	// The first read goes straight into buf: plain UTF-8, the common case,
+	// costs no extra copy or system call. UTF-16 is detected on those bytes
+	// and then re-read through a transcoder.
+	filled, err := io.ReadFull(raw, buf)
+	eof := err == io.EOF || err == io.ErrUnexpectedEOF
+	if err != nil && !eof {
+		return raw.n, buf, err
+	}
+	enc, bomLen := sniffText(buf[:filled])
+	bom := int64(bomLen)
+	var r2 io.Reader = raw
+	if enc != encUTF8 {
+		r2 = newUTF16Reader(io.MultiReader(bytes.NewReader(bytes.Clone(buf[bomLen:filled])), raw), enc)
+		filled, eof, bom = 0, false, 0
+	}
 	var (
-		base     = bom // absolute offset of buf[0]
-		filled   int
+		base     int64 // absolute offset of buf[0]
 		emitFrom = bom
 		pos      = position{line: 1, offset: bom}
 		matches  []rules.Match
 		first    = true
+		reread   = filled == 0 // nothing read yet (UTF-16 or an empty file)
 	)
 	opt := rules.Options{Lookalikes: true, Path: path}
 	for {
-		n, err := io.ReadFull(r, buf[filled:])
-		filled += n
-		total := raw.n
-		eof := false
-		switch {
-		case err == io.EOF || err == io.ErrUnexpectedEOF:
-			eof = true
-		case err != nil:
-			return total, buf, err
+		if reread {
+			n, err := io.ReadFull(r2, buf[filled:])
+			filled += n
+			eof = false
+			switch {
+			case err == io.EOF || err == io.ErrUnexpectedEOF:
+				eof = true
+			case err != nil:
+				return raw.n, buf, err
+			}
 		}
+		reread = true
+		total := raw.n
 		data := buf[:filled]
 		if first {
 			first = false
@@ -114,7 +131,7 @@ func scanStreamDirectives(r io.Reader, path string, chunkSize int, buf []byte, d
 		matches = rules.Find(data, opt, matches[:0])
 		// Directives and matches are visited in offset order so that one
 		// forward pass gives both their line numbers.
-		next := dirs.scan(data, int(emitFrom-base), int(emitTo-base))
+		next := dirs.scan(data, int(emitFrom-base), int(emitTo-base), len(matches) > 0)
 		for _, m := range matches {
 			abs := base + int64(m.Start)
 			if abs < emitFrom || abs >= emitTo {

@@ -37,32 +37,47 @@ func (e textEncoding) String() string {
 // to decide whether it is UTF-16.
 const utf16SniffLen = 512
 
+// sniffText recognises the encoding of text from its first bytes (at most
+// utf16SniffLen are looked at) and says how many bytes of byte order mark
+// start it.
+func sniffText(head []byte) (textEncoding, int) {
+	head = head[:min(len(head), utf16SniffLen)]
+	switch {
+	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
+		return encUTF8, 3
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}) && nulAt(head[2:], 1):
+		return encUTF16LE, 2
+	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}) && nulAt(head[2:], 0):
+		return encUTF16BE, 2
+	}
+	return looksUTF16(head), 0
+}
+
+// newUTF16Reader returns a reader of src (UTF-16 in the given encoding) as
+// UTF-8.
+func newUTF16Reader(src io.Reader, enc textEncoding) io.Reader {
+	var order binary.ByteOrder = binary.LittleEndian
+	if enc == encUTF16BE {
+		order = binary.BigEndian
+	}
+	return &utf16Reader{src: src, order: order}
+}
+
 // decodeText looks at the start of r and returns a reader of its text as
 // UTF-8, the encoding it found, and how many bytes of byte order mark it
 // dropped (the offsets of what follows start there). Offsets in the returned
 // text are those of the file for UTF-8, and those of the UTF-8 transcoding
-// for UTF-16 (lines and columns are the same in both).
+// for UTF-16 (lines and columns are the same in both). The scanner does the
+// same on its first chunk, without the extra buffer (see scanStream).
 func decodeText(r io.Reader) (io.Reader, textEncoding, int64) {
 	br := bufio.NewReaderSize(r, utf16SniffLen)
 	head, _ := br.Peek(utf16SniffLen)
-	switch {
-	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
-		br.Discard(3)
-		return br, encUTF8, 3
-	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}) && nulAt(head[2:], 1):
-		br.Discard(2)
-		return &utf16Reader{src: br, order: binary.LittleEndian}, encUTF16LE, 0
-	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}) && nulAt(head[2:], 0):
-		br.Discard(2)
-		return &utf16Reader{src: br, order: binary.BigEndian}, encUTF16BE, 0
+	enc, bom := sniffText(head)
+	br.Discard(bom)
+	if enc == encUTF8 {
+		return br, enc, int64(bom)
 	}
-	switch looksUTF16(head) {
-	case encUTF16LE:
-		return &utf16Reader{src: br, order: binary.LittleEndian}, encUTF16LE, 0
-	case encUTF16BE:
-		return &utf16Reader{src: br, order: binary.BigEndian}, encUTF16BE, 0
-	}
-	return br, encUTF8, 0
+	return newUTF16Reader(br, enc), enc, 0
 }
 
 // nulAt reports whether b, the text after a UTF-16 byte order mark, is

@@ -95,17 +95,6 @@ func describeMode(m fs.FileMode) string {
 	return "not a regular file (" + m.Type().String() + ")"
 }
 
-// openRegular opens a file without blocking and refuses anything that is not
-// a regular file by the time it is opened (it may have been replaced by a
-// FIFO since it was listed).
-func openRegular(name string) (io.ReadCloser, error) {
-	f, err := openNonBlocking(name)
-	if err != nil {
-		return nil, err
-	}
-	return checkRegular(f)
-}
-
 // checkRegular returns f if it is a regular file, and closes it otherwise.
 func checkRegular(f *os.File) (io.ReadCloser, error) {
 	info, err := f.Stat()
