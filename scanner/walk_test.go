@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -56,7 +55,7 @@ func TestSpecialFiles(t *testing.T) {
 	tok := rulestest.Token(rulestest.ClassicPAT, "special")
 	write(t, filepath.Join(dir, "real.txt"), tok)
 	write(t, filepath.Join(outside, "secret.txt"), tok)
-	must(t, syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o644))
+	mkfifo(t, filepath.Join(dir, "fifo"))
 	l, err := net.Listen("unix", filepath.Join(dir, "sock"))
 	if err != nil {
 		t.Fatal(err)

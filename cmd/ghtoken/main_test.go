@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/ghtoken/ghtoken/rules"
@@ -43,9 +42,7 @@ func TestExitCodes(t *testing.T) {
 	clean := tree(t, map[string]string{"a.txt": "nothing here\n", "b.txt": "${ghp~:look}\n"})
 	dirty := tree(t, map[string]string{"a.txt": "x ${ghp:dirty}\n"})
 	fifoDir := t.TempDir()
-	if err := syscall.Mkfifo(filepath.Join(fifoDir, "pipe"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	mkfifo(t, filepath.Join(fifoDir, "pipe"))
 	tests := []struct {
 		name string
 		args []string
