@@ -267,7 +267,14 @@ func (g *Git) resolveCommit(ctx context.Context, rev string) (oid string, ok boo
 	if strings.HasPrefix(rev, "-") {
 		return "", false, fmt.Errorf("revision %q: a revision cannot start with '-'", rev)
 	}
-	out, err := g.output(ctx, "rev-parse", "-q", "--verify", rev+"^{commit}")
+	return g.resolve(ctx, rev, "commit")
+}
+
+// resolve peels rev to an object of the given type ("commit", "tree") and
+// returns its id, or ok=false when there is no such object; git failing
+// otherwise is an error.
+func (g *Git) resolve(ctx context.Context, rev, typ string) (oid string, ok bool, err error) {
+	out, err := g.output(ctx, "rev-parse", "-q", "--verify", rev+"^{"+typ+"}")
 	if err != nil {
 		var ge *GitError
 		if errors.As(err, &ge) && ge.Stderr == "" {

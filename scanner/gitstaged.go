@@ -3,7 +3,6 @@ package scanner
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -155,15 +154,7 @@ func (s *Staged) Walk(ctx context.Context, emit func(Item) error) error {
 // resolveTree returns the tree of rev, or ok=false when rev does not exist
 // (an unborn HEAD, no merge in progress).
 func (g *Git) resolveTree(ctx context.Context, rev string) (string, bool, error) {
-	out, err := g.output(ctx, "rev-parse", "-q", "--verify", rev+"^{tree}")
-	if err != nil {
-		var ge *GitError
-		if errors.As(err, &ge) && ge.Stderr == "" {
-			return "", false, nil
-		}
-		return "", false, err
-	}
-	return strings.TrimSpace(string(out)), true, nil
+	return g.resolve(ctx, rev, "tree")
 }
 
 // emptyTree returns the id of the empty tree in the repository's hash.
