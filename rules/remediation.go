@@ -59,23 +59,30 @@ func RemediationFor(r *Rule, place Place, facts Facts) []string {
 		now = time.Now()
 	}
 	var out []string
-	if r.Kind == KindAppInstallation && !facts.ExpiresAt.IsZero() && facts.ExpiresAt.Before(now) {
+	expired := r.Kind == KindAppInstallation && !facts.ExpiresAt.IsZero() && facts.ExpiresAt.Before(now)
+	switch {
+	case expired:
 		out = append(out, "Lower urgency: this installation token expired on "+facts.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC")+
 			" (its JWT says so; decoded, not verified), so it no longer grants access and needs no revocation. Remove it from the file.",
 			"If the app's private key leaked with it, rotate the key: the key mints new tokens.")
-	} else {
+	case place.Stage == StageStaged:
+		// Caught before the commit: nothing has left the machine through
+		// git, so removing it comes first (FORMATS.md §7.3).
+		out = append(out, "It is not committed yet: remove it from the file and unstage it (git restore --staged <file>, or git add the fixed file); nothing has left this machine through git.",
+			"If the token is real and was ever pasted, shared or pushed anywhere else, revoke it anyway. "+revokeStep(r))
+	default:
 		out = append(out, revokeStep(r))
 		out = append(out, "Create a replacement only if still needed, and update every service that used the old token.")
 	}
 	switch place.Stage {
 	case StageStaged:
-		out = append(out, "It is not committed yet: remove it from the file, unstage it (git restore --staged <file> or git add the fixed file), and keep it out of the repository.")
+		// Said above.
 	case StageCommitted:
 		out = append(out, "It is in a commit: treat it as exposed. Rewriting history (git filter-repo, then GitHub Support for cached views and pull-request refs) does not undo the exposure; revoking does. GitHub revokes valid tokens pushed to public repositories automatically, not those in private ones.")
 	default:
 		out = append(out, "If this file was ever committed or pushed, treat the token as exposed: rewriting history does not undo that, revoking does.")
 	}
-	if r.Kind != KindAppInstallation && r.Kind != KindAppRefresh {
+	if r.Kind != KindAppInstallation && r.Kind != KindAppRefresh && place.Stage != StageStaged {
 		out = append(out, "Review what it did: your security log (https://github.com/settings/security-log) and, for organizations, the audit log filtered by this token.")
 	}
 	out = append(out, placeAdvice(r, place.Path)...)

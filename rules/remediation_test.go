@@ -39,3 +39,23 @@ func TestRemediationExpiredInstallationToken(t *testing.T) {
 		t.Error("Remediation and RemediationFor without facts differ")
 	}
 }
+
+// A token caught by the pre-commit hook has not left the machine: the advice
+// starts with removing it, and revoking is conditional.
+func TestRemediationStaged(t *testing.T) {
+	steps := rules.Remediation(rules.ClassicPAT, rules.Place{Path: "app.env", Stage: rules.StageStaged})
+	if !strings.HasPrefix(steps[0], "It is not committed yet") {
+		t.Errorf("first step %q", steps[0])
+	}
+	all := strings.Join(steps, "\n")
+	if strings.Contains(all, "It is in a commit") || strings.Contains(all, "security log") {
+		t.Errorf("staged advice speaks of an exposure that has not happened: %q", steps)
+	}
+	if !strings.Contains(all, "revoke it anyway") || !strings.Contains(all, "https://github.com/settings/tokens") {
+		t.Errorf("staged advice lost the conditional revocation: %q", steps)
+	}
+	committed := rules.Remediation(rules.ClassicPAT, rules.Place{Path: "app.env", Stage: rules.StageCommitted})
+	if !strings.HasPrefix(committed[0], "Revoke this classic personal access token now") {
+		t.Errorf("committed first step %q", committed[0])
+	}
+}
