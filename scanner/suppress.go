@@ -247,6 +247,19 @@ func (e *IgnoreEntry) expired(now time.Time) bool {
 	return !e.Expires.IsZero() && !now.UTC().Before(e.Expires.AddDate(0, 0, 1))
 }
 
+// unmarshalYAML decodes strictly (unknown keys are errors). The file comes
+// from the scanned repository, so it may be hostile: a panic inside the YAML
+// library (go-yaml v1.19.2 panics on "key: ! ") becomes an error that names
+// the file, not a crash.
+func unmarshalYAML(data []byte, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("not valid YAML (the parser failed: %v)", r)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(data, v, yaml.DisallowUnknownField())
+}
+
 // SecretScanning is the part of GitHub's .github/secret_scanning.yml that
 // ghtoken honours: paths-ignore, so that local runs and GitHub agree.
 type SecretScanning struct {
@@ -262,7 +275,7 @@ func ParseSecretScanning(name string, data []byte) (*SecretScanning, error) {
 		PathsIgnore []string `yaml:"paths-ignore"`
 	}
 	if len(bytes.TrimSpace(data)) > 0 {
-		if err := yaml.UnmarshalWithOptions(data, &doc, yaml.DisallowUnknownField()); err != nil {
+		if err := unmarshalYAML(data, &doc); err != nil {
 			fe := &FileError{Path: name, Reason: err.Error()}
 			var ye yaml.Error
 			if errors.As(err, &ye) {
