@@ -20,6 +20,11 @@ func find(t *testing.T, text string, lookalikes bool, path string) []rules.Match
 	return rules.Find([]byte(text), rules.Options{Lookalikes: lookalikes, Path: path}, nil)
 }
 
+// docsPlaceholder is the example token in GitHub's own documentation. It
+// fails the checksum; it is assembled here so that the repository holds no
+// token-shaped literal for other scanners to flag.
+var docsPlaceholder = "ghu" + "_" + "16C7e42F292c6912E7710c838347Ae178B4a"
+
 func TestFindTable(t *testing.T) {
 	tok := rulestest.Token
 	look := rulestest.Lookalike
@@ -47,7 +52,7 @@ func TestFindTable(t *testing.T) {
 		{"app installation", tok(rulestest.AppInstallation, "b"), "", []want{{rules.AppInstallation, rules.High, tok(rulestest.AppInstallation, "b")}}},
 		{"refresh 80 chars", tok(rulestest.AppRefresh, "b"), "", []want{{rules.AppRefresh, rules.High, tok(rulestest.AppRefresh, "b")}}},
 		{"refresh truncated to 40", tok(rulestest.AppRefresh, "b")[:40] + " ", "", nil},
-		{"docs placeholder", "ghu_16C7e42F292c6912E7710c838347Ae178B4a", "", []want{{rules.AppUser, rules.Lookalike, "ghu_16C7e42F292c6912E7710c838347Ae178B4a"}}},
+		{"docs placeholder", docsPlaceholder, "", []want{{rules.AppUser, rules.Lookalike, docsPlaceholder}}},
 		{"fine-grained", "GH=" + tok(rulestest.FineGrained, "c"), "", []want{{rules.FineGrainedPAT, rules.High, tok(rulestest.FineGrained, "c")}}},
 		{"fine-grained bad checksum", tok(rulestest.FineGrainedBadChecksum, "c"), "", []want{{rules.FineGrainedPAT, rules.Low, tok(rulestest.FineGrainedBadChecksum, "c")}}},
 		{"fine-grained bad structure", look(rulestest.FineGrained, "c"), "", []want{{rules.FineGrainedPAT, rules.Lookalike, look(rulestest.FineGrained, "c")}}},
