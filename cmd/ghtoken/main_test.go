@@ -23,6 +23,8 @@ func ghtoken(t *testing.T, stdin string, args ...string) (int, string, string) {
 	return code, out.String(), errOut.String()
 }
 
+// tree writes files (slash-separated names, placeholders expanded into
+// tokens) into a new temporary directory and returns it.
 func tree(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()

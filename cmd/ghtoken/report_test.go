@@ -51,26 +51,11 @@ func fixtureTokens() []string {
 	return out
 }
 
-func writeFixture(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(rulestest.Expand(content)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 // fixtureReport scans the fixture from inside it (relative paths) and fixes
 // everything that depends on the clock or the build.
 func fixtureReport(t *testing.T, lookalikes bool) *report {
 	t.Helper()
-	dir := writeFixture(t, fixture)
+	dir := tree(t, fixture)
 	t.Chdir(dir)
 	res, err := scanner.Scan(context.Background(), &scanner.Paths{Args: []string{"."}}, scanner.Options{Lookalikes: lookalikes, Workers: 2})
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 )
 
 func TestRevokeStrictSendsNothingWhenAFileWasSkipped(t *testing.T) {
-	dir := writeTree(t, map[string]string{"a.env": "GH=${ghp:one}\n"})
+	dir := tree(t, map[string]string{"a.env": "GH=${ghp:one}\n"})
 	if err := syscall.Mkfifo(filepath.Join(dir, "pipe"), 0o644); err != nil {
 		t.Skip("no FIFO:", err)
 	}

@@ -27,7 +27,7 @@ func runIn(t *testing.T, dir string, vars map[string]string, args ...string) (in
 }
 
 func TestOutputFileIsAtomic(t *testing.T) {
-	dir := writeFixture(t, map[string]string{"a.txt": "x = ${ghp:1}\n"})
+	dir := tree(t, map[string]string{"a.txt": "x = ${ghp:1}\n"})
 	out := filepath.Join(t.TempDir(), "report.sarif")
 	code, stdout, stderr := runIn(t, dir, nil, "scan", "--format", "sarif", "-o", out)
 	if code != exitFindings || stdout != "" || !strings.Contains(stderr, "1 finding") {
@@ -56,7 +56,7 @@ func TestOutputFileIsAtomic(t *testing.T) {
 }
 
 func TestOutputFileUnwritable(t *testing.T) {
-	dir := writeFixture(t, map[string]string{"a.txt": "nothing\n"})
+	dir := tree(t, map[string]string{"a.txt": "nothing\n"})
 	for _, out := range []string{filepath.Join(dir, "missing", "r.json"), dir} {
 		code, _, stderr := runIn(t, dir, nil, "scan", "--format", "json", "-o", out)
 		if code != exitError || !strings.Contains(stderr, "-o: create") {
@@ -74,7 +74,7 @@ func TestOutputFileUnwritable(t *testing.T) {
 }
 
 func TestStepSummary(t *testing.T) {
-	dir := writeFixture(t, map[string]string{"a.txt": "x = ${ghp:1}\n"})
+	dir := tree(t, map[string]string{"a.txt": "x = ${ghp:1}\n"})
 	summary := filepath.Join(t.TempDir(), "summary.md")
 	if err := os.WriteFile(summary, []byte("earlier step\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -95,7 +95,7 @@ func TestStepSummary(t *testing.T) {
 }
 
 func TestBaselineRoundTrip(t *testing.T) {
-	dir := writeFixture(t, map[string]string{"a.txt": "x = ${ghp:1}\ny = ${gho:2}\n", "b.txt": "z = ${ghp:1}\n"})
+	dir := tree(t, map[string]string{"a.txt": "x = ${ghp:1}\ny = ${gho:2}\n", "b.txt": "z = ${ghp:1}\n"})
 	code, baseline, stderr := runIn(t, dir, nil, "baseline")
 	if code != exitClean || !strings.Contains(stderr, "2 tokens recorded") {
 		t.Fatalf("baseline: code %d, stderr %q", code, stderr)
@@ -148,7 +148,7 @@ func TestBadSuppressionFilesExit2(t *testing.T) {
 	}
 	for _, c := range cases {
 		c.files["a.txt"] = "x = ${ghp:1}\n"
-		dir := writeFixture(t, c.files)
+		dir := tree(t, c.files)
 		code, stdout, stderr := runIn(t, dir, nil, append([]string{"scan"}, c.args...)...)
 		if code != exitError || stdout != "" || !strings.Contains(stderr, c.want) {
 			t.Errorf("%v: code %d, stdout %q, stderr %q, want %q", c.files, code, stdout, stderr, c.want)
@@ -159,7 +159,7 @@ func TestBadSuppressionFilesExit2(t *testing.T) {
 // The ignore file is read at the repository's top even when a subdirectory
 // is scanned, and its patterns are relative to that top.
 func TestScanRootIsRepositoryTop(t *testing.T) {
-	dir := writeFixture(t, map[string]string{
+	dir := tree(t, map[string]string{
 		"sub/dir/a.txt":  "x = ${ghp:1}\n",
 		"sub/dir/b.txt":  "x = ${ghp:2}\n",
 		".ghtokenignore": "/sub/dir/a.txt\n",

@@ -96,26 +96,11 @@ func runEnv(t *testing.T, args []string, stdin string, vars map[string]string, t
 	return cmdRun{code, out.String(), errb.String()}
 }
 
-func writeTree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, text := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(rulestest.Expand(text)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 func TestScanVerify(t *testing.T) {
 	live := rulestest.Token(rulestest.ClassicPAT, "live")
 	ghs := rulestest.Token(rulestest.AppInstallation, "inst")
 	g := newFakeGitHub(t, live, ghs)
-	dir := writeTree(t, map[string]string{
+	dir := tree(t, map[string]string{
 		"a.env":   "GH=${ghp:live}\nOLD=${ghp:dead}\nREFRESH=${ghr:r}\nFAKE=${ghp~:x}\n",
 		"b/c.txt": "again ${ghp:live} and ${ghs:inst}\n",
 	})
@@ -184,7 +169,7 @@ func TestScanVerify(t *testing.T) {
 
 func TestScanWithoutVerifySendsNothing(t *testing.T) {
 	g := newFakeGitHub(t)
-	dir := writeTree(t, map[string]string{"a.env": "GH=${ghp:live}\n"})
+	dir := tree(t, map[string]string{"a.env": "GH=${ghp:live}\n"})
 	r := runEnv(t, []string{"scan", "--format", "json", dir}, "", map[string]string{"GITHUB_API_URL": g.URL}, false)
 	if r.code != exitFindings || strings.Contains(r.stdout, `"verification"`) || g.sentCount() != 0 {
 		t.Errorf("exit %d, %d requests, output has verification: %v", r.code, g.sentCount(), strings.Contains(r.stdout, `"verification"`))
@@ -192,7 +177,7 @@ func TestScanWithoutVerifySendsNothing(t *testing.T) {
 }
 
 func TestScanVerifyRefusesCleartextAPI(t *testing.T) {
-	dir := writeTree(t, map[string]string{"a.env": "GH=${ghp:live}\n"})
+	dir := tree(t, map[string]string{"a.env": "GH=${ghp:live}\n"})
 	for _, args := range [][]string{
 		{"scan", "--verify", "--github-api-url", "http://api.example.com", dir},
 		{"revoke", "--yes", "--github-api-url", "http://api.example.com", dir},
@@ -231,7 +216,7 @@ func TestRevoke(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			g := newFakeGitHub(t)
 			g.revokeStatus = tt.status
-			dir := writeTree(t, files)
+			dir := tree(t, files)
 			args := append([]string{}, tt.args...)
 			for i, a := range args {
 				if a == "DIR" {
@@ -264,7 +249,7 @@ func TestRevoke(t *testing.T) {
 }
 
 func TestRevokeRejectsReportFlags(t *testing.T) {
-	dir := writeTree(t, map[string]string{"a.env": "GH=${ghp:one}\n"})
+	dir := tree(t, map[string]string{"a.env": "GH=${ghp:one}\n"})
 	g := newFakeGitHub(t)
 	r := runEnv(t, []string{"revoke", "--yes", "--show-lookalikes", "--format", "json", dir}, "", map[string]string{"GITHUB_API_URL": g.URL}, false)
 	if r.code != exitError || !strings.Contains(r.stderr, "--format, --show-lookalikes do not apply to revoke") || len(g.revoked) != 0 {
@@ -275,7 +260,7 @@ func TestRevokeRejectsReportFlags(t *testing.T) {
 func TestRevokeFromReportAndStdin(t *testing.T) {
 	g := newFakeGitHub(t)
 	ghp := rulestest.Token(rulestest.ClassicPAT, "one")
-	dir := writeTree(t, map[string]string{"a.env": "GH=${ghp:one}\n"})
+	dir := tree(t, map[string]string{"a.env": "GH=${ghp:one}\n"})
 	vars := map[string]string{"GITHUB_API_URL": g.URL}
 
 	masked := runEnv(t, []string{"scan", "--format", "json", dir}, "", nil, false)
