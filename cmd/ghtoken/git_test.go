@@ -261,7 +261,9 @@ func TestScanHistoryJSON(t *testing.T) {
 			Path        string
 			Occurrences int
 			Blob        string
-			Commit      struct{ Hash string }
+			Commit      string
+			Author      string
+			Date        string
 		}
 		Stats struct{ Commits int }
 	}
@@ -269,7 +271,7 @@ func TestScanHistoryJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(doc.Findings) != 1 || doc.Findings[0].Path != "a.env" || doc.Findings[0].Occurrences != 2 ||
-		doc.Findings[0].Commit.Hash != first || doc.Findings[0].Blob == "" || doc.Stats.Commits != 2 {
+		doc.Findings[0].Commit != first || doc.Findings[0].Author == "" || doc.Findings[0].Date == "" || doc.Findings[0].Blob == "" || doc.Stats.Commits != 2 {
 		t.Errorf("report = %+v", doc)
 	}
 }

@@ -28,36 +28,34 @@ type jsonNotice struct {
 }
 
 type jsonFinding struct {
-	Rule             string      `json:"rule"`
-	Title            string      `json:"title"`
-	Confidence       string      `json:"confidence"`
-	Path             string      `json:"path"`
-	Line             int         `json:"line"`
-	Column           int         `json:"column"`
-	EndColumn        int         `json:"end_column"`
-	Offset           int64       `json:"offset"`
-	Secret           string      `json:"secret"`
-	SecretMasked     bool        `json:"secret_masked"`
-	Fingerprint      string      `json:"fingerprint"`
-	Remediation      string      `json:"remediation"`
-	RemediationSteps []string    `json:"remediation_steps"`
-	Note             string      `json:"note,omitempty"`
-	Encoding         string      `json:"encoding,omitempty"`
-	OwnerUserID      uint32      `json:"owner_user_id,omitempty"`
-	AppID            int64       `json:"app_id,omitempty"`
-	IssuedAt         *time.Time  `json:"issued_at,omitempty"`
-	ExpiresAt        *time.Time  `json:"expires_at,omitempty"`
-	Commit           *jsonCommit `json:"commit,omitempty"`
+	Rule             string     `json:"rule"`
+	Title            string     `json:"title"`
+	Confidence       string     `json:"confidence"`
+	Path             string     `json:"path"`
+	Line             int        `json:"line"`
+	Column           int        `json:"column"`
+	EndColumn        int        `json:"end_column"`
+	Offset           int64      `json:"offset"`
+	Secret           string     `json:"secret"`
+	SecretMasked     bool       `json:"secret_masked"`
+	Fingerprint      string     `json:"fingerprint"`
+	Remediation      string     `json:"remediation"`
+	RemediationSteps []string   `json:"remediation_steps"`
+	Note             string     `json:"note,omitempty"`
+	Encoding         string     `json:"encoding,omitempty"`
+	OwnerUserID      uint32     `json:"owner_user_id,omitempty"`
+	AppID            int64      `json:"app_id,omitempty"`
+	IssuedAt         *time.Time `json:"issued_at,omitempty"`
+	ExpiresAt        *time.Time `json:"expires_at,omitempty"`
+	// Git modes: the commit that holds the finding, its author ("Name
+	// <email>") and its date, as the git issue names them.
+	Commit string     `json:"commit,omitempty"`
+	Author string     `json:"author,omitempty"`
+	Date   *time.Time `json:"date,omitempty"`
 	// Verification is present only with --verify.
 	Verification *jsonVerification `json:"verification,omitempty"`
 	Blob         string            `json:"blob,omitempty"`
 	Occurrences  int               `json:"occurrences,omitempty"`
-}
-
-type jsonCommit struct {
-	Hash   string    `json:"hash"`
-	Author string    `json:"author"`
-	Date   time.Time `json:"date"`
 }
 
 type jsonSkipped struct {
@@ -104,7 +102,7 @@ func (jsonReporter) Report(w io.Writer, r *report) error {
 		}
 		jf.Verification = newJSONVerification(r.verification(f))
 		if c := f.Commit; c != nil {
-			jf.Commit = &jsonCommit{Hash: c.Hash, Author: c.Author, Date: c.Date.UTC()}
+			jf.Commit, jf.Author, jf.Date = c.Hash, c.Author, timePtr(c.Date)
 		}
 		jf.Blob, jf.Occurrences = f.Blob, f.Occurrences
 		doc.Findings = append(doc.Findings, jf)
