@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/ghtoken/ghtoken/scanner/finding"
 )
 
 // Inline directives are comments next to a token that say it may stay: an
@@ -206,7 +208,7 @@ func parseReason(s string) string {
 // that a directive allows, and reports directives without a reason and
 // directives that allow nothing. lineSet, when not nil, limits unused-directive
 // notices to the lines being checked.
-func applyDirectives(path string, found []Finding, dirs []directive, lineSet *LineSet) (kept []Finding, inline, foreign int, notices []Notice) {
+func applyDirectives(path string, found []finding.Finding, dirs []directive, lineSet *finding.LineSet) (kept []finding.Finding, inline, foreign int, notices []finding.Notice) {
 	if len(dirs) == 0 {
 		return found, 0, 0, nil
 	}
@@ -248,14 +250,14 @@ func applyDirectives(path string, found []Finding, dirs []directive, lineSet *Li
 		}
 		switch {
 		case d.Reason == "":
-			notices = append(notices, Notice{Path: path, Line: d.line, Column: d.col, Code: NoticeMissingReason,
+			notices = append(notices, finding.Notice{Path: path, Line: d.line, Column: d.col, Code: finding.NoticeMissingReason,
 				Message: d.Name + " without a reason: it allows nothing; write why the token may stay, e.g. \"" + d.Name + " test fixture, never a real token\""})
 		case !d.used && (lineSet == nil || lineSet.Contains(d.line)) && !isExample(path):
 			target := "this line"
 			if d.Kind == NextLine {
 				target = "the next line"
 			}
-			notices = append(notices, Notice{Path: path, Line: d.line, Column: d.col, Code: NoticeUnusedDirective,
+			notices = append(notices, finding.Notice{Path: path, Line: d.line, Column: d.col, Code: finding.NoticeUnusedDirective,
 				Message: "unused " + d.Name + ": no token on " + target + "; remove the directive"})
 		}
 	}

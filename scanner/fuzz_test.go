@@ -47,17 +47,3 @@ func FuzzDecodeText(f *testing.F) {
 		}
 	})
 }
-
-// FuzzParseIgnore feeds arbitrary .gitignore content and paths to the
-// ignore matcher: no panic, whatever the patterns.
-func FuzzParseIgnore(f *testing.F) {
-	f.Add([]byte("*.log\n!keep.log\n/build/\n**/tmp\n"), "a/b.log")
-	f.Add([]byte("[\n\\\n!\n/\n**\n"), "x")
-	f.Add([]byte("a/**/b\n\\#x\n\\!y\n  \n"), "a/c/d/b")
-	f.Fuzz(func(t *testing.T, data []byte, path string) {
-		s := ignoreStack{parseIgnore("", data), parseIgnore("sub", data)}
-		s.ignored(path, false)
-		s.ignored(path, true)
-		s.ignored("sub/"+path, false)
-	})
-}

@@ -17,19 +17,21 @@ import (
 	"time"
 
 	"github.com/ghtoken/ghtoken/rules/rulestest"
+	"github.com/ghtoken/ghtoken/scanner/finding"
+	"github.com/ghtoken/ghtoken/scanner/walk"
 )
 
 // countingSource counts the items its Source emits, so a test can check that
 // every one of them was scanned or skipped.
 type countingSource struct {
-	Source
+	finding.Source
 	items int
 	// before, when set, runs on each item before it is handed to Scan.
-	before func(*Item)
+	before func(*finding.Item)
 }
 
-func (c *countingSource) Walk(ctx context.Context, emit func(Item) error) error {
-	return c.Source.Walk(ctx, func(it Item) error {
+func (c *countingSource) Walk(ctx context.Context, emit func(finding.Item) error) error {
+	return c.Source.Walk(ctx, func(it finding.Item) error {
 		c.items++
 		if c.before != nil {
 			c.before(&it)
@@ -40,7 +42,7 @@ func (c *countingSource) Walk(ctx context.Context, emit func(Item) error) error 
 
 // scanAll scans src with a deadline: a hang fails the test instead of
 // stalling CI, and checks that nothing was lost.
-func scanAll(t *testing.T, src Source, opt Options) *Result {
+func scanAll(t *testing.T, src finding.Source, opt Options) *finding.Result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -65,7 +67,7 @@ func write(t *testing.T, path, content string) {
 	}
 }
 
-func skipOf(res *Result, path string) *Skipped {
+func skipOf(res *finding.Result, path string) *finding.Skipped {
 	for i := range res.Skipped {
 		if res.Skipped[i].Path == path {
 			return &res.Skipped[i]
@@ -74,7 +76,7 @@ func skipOf(res *Result, path string) *Skipped {
 	return nil
 }
 
-func findingPaths(res *Result) []string {
+func findingPaths(res *finding.Result) []string {
 	var out []string
 	for _, f := range res.Findings {
 		out = append(out, f.Path)
@@ -115,7 +117,7 @@ func TestHostileTree(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	res := scanAll(t, &Paths{Args: []string{dir}, NoIgnore: true}, Options{Workers: 3, ChunkSize: 64})
+	res := scanAll(t, &walk.Paths{Args: []string{dir}, NoIgnore: true}, Options{Workers: 3, ChunkSize: 64})
 	rel := func(n string) string { return filepath.ToSlash(filepath.Join(dir, n)) }
 	for _, n := range names {
 		if !slices.Contains(findingPaths(res), rel(n)) {
@@ -123,12 +125,12 @@ func TestHostileTree(t *testing.T) {
 		}
 	}
 	for _, n := range []string{"fifo", "sock"} {
-		if s := skipOf(res, rel(n)); s == nil || s.Reason != SkipNotRegular {
+		if s := skipOf(res, rel(n)); s == nil || s.Reason != finding.SkipNotRegular {
 			t.Errorf("%s: skip %+v, want not-regular", n, s)
 		}
 	}
 	for name := range links {
-		if s := skipOf(res, rel(name)); s == nil || s.Reason != SkipSymlink {
+		if s := skipOf(res, rel(name)); s == nil || s.Reason != finding.SkipSymlink {
 			t.Errorf("%s: skip %+v, want symlink", name, s)
 		}
 	}
@@ -150,12 +152,12 @@ func TestHostileArguments(t *testing.T) {
 	if err := os.Symlink("/dev/zero", zero); err != nil {
 		t.Fatal(err)
 	}
-	res := scanAll(t, &Paths{Args: []string{fifo, zero, "/dev/zero", "/dev/null"}}, Options{})
+	res := scanAll(t, &walk.Paths{Args: []string{fifo, zero, "/dev/zero", "/dev/null"}}, Options{})
 	if len(res.Skipped) != 4 || res.Stats.FilesScanned != 0 {
 		t.Errorf("got %+v", res.Skipped)
 	}
 	for _, s := range res.Skipped {
-		if s.Reason != SkipNotRegular {
+		if s.Reason != finding.SkipNotRegular {
 			t.Errorf("%s: %s, want not-regular", s.Path, s.Reason)
 		}
 	}
@@ -163,7 +165,7 @@ func TestHostileArguments(t *testing.T) {
 	if err := os.Symlink("loop", loop); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Scan(context.Background(), &Paths{Args: []string{loop}}, Options{}); err == nil {
+	if _, err := Scan(context.Background(), &walk.Paths{Args: []string{loop}}, Options{}); err == nil {
 		t.Error("a symlink loop as the root is not an error")
 	}
 }
@@ -174,7 +176,7 @@ func TestReplacedByFIFO(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "f.txt")
 	write(t, p, "x")
-	src := &countingSource{Source: &Paths{Args: []string{dir}}, before: func(it *Item) {
+	src := &countingSource{Source: &walk.Paths{Args: []string{dir}}, before: func(it *finding.Item) {
 		if it.Open != nil {
 			os.Remove(p)
 			if err := syscall.Mkfifo(p, 0o644); err != nil {
@@ -183,7 +185,7 @@ func TestReplacedByFIFO(t *testing.T) {
 		}
 	}}
 	res := scanAll(t, src, Options{})
-	if s := skipOf(res, filepath.ToSlash(p)); s == nil || s.Reason != SkipNotRegular {
+	if s := skipOf(res, filepath.ToSlash(p)); s == nil || s.Reason != finding.SkipNotRegular {
 		t.Errorf("skip = %+v", s)
 	}
 }
@@ -193,14 +195,14 @@ func TestDeletedBeforeRead(t *testing.T) {
 	for i := range 10 {
 		write(t, filepath.Join(dir, fmt.Sprintf("f%d", i)), "x")
 	}
-	src := &countingSource{Source: &Paths{Args: []string{dir}}, before: func(it *Item) {
+	src := &countingSource{Source: &walk.Paths{Args: []string{dir}}, before: func(it *finding.Item) {
 		if strings.HasSuffix(it.Path, "f3") {
 			os.Remove(filepath.Join(dir, "f3"))
 		}
 	}}
 	res := scanAll(t, src, Options{})
 	s := skipOf(res, filepath.ToSlash(filepath.Join(dir, "f3")))
-	if s == nil || s.Reason != SkipUnreadable || !strings.Contains(s.Detail, "no such file") {
+	if s == nil || s.Reason != finding.SkipUnreadable || !strings.Contains(s.Detail, "no such file") {
 		t.Errorf("skip = %+v", s)
 	}
 	if res.Stats.FilesScanned != 9 {
@@ -219,9 +221,9 @@ func TestPermissionDenied(t *testing.T) {
 	write(t, filepath.Join(dir, "closed", "inner.txt"), "x")
 	os.Chmod(filepath.Join(dir, "closed"), 0)
 	t.Cleanup(func() { os.Chmod(filepath.Join(dir, "closed"), 0o755) })
-	res := scanAll(t, &Paths{Args: []string{dir}}, Options{})
+	res := scanAll(t, &walk.Paths{Args: []string{dir}}, Options{})
 	for _, n := range []string{"locked.txt", "closed/"} {
-		if s := skipOf(res, filepath.ToSlash(filepath.Join(dir, n))); s == nil || s.Reason != SkipUnreadable {
+		if s := skipOf(res, filepath.ToSlash(filepath.Join(dir, n))); s == nil || s.Reason != finding.SkipUnreadable {
 			t.Errorf("%s: skip %+v", n, s)
 		}
 	}
@@ -256,7 +258,7 @@ func TestGrowsAndShrinksWhileRead(t *testing.T) {
 	for _, limit := range []int64{0, 6000} {
 		write(t, grow, body)
 		write(t, shrink, body)
-		src := &countingSource{Source: &Paths{Args: []string{dir}}, before: func(it *Item) {
+		src := &countingSource{Source: &walk.Paths{Args: []string{dir}}, before: func(it *finding.Item) {
 			open := it.Open
 			name := filepath.Join(dir, filepath.Base(it.Path))
 			it.Open = func() (io.ReadCloser, error) {
@@ -285,7 +287,7 @@ func TestGrowsAndShrinksWhileRead(t *testing.T) {
 			// The file grew past the limit: what was read is scanned and
 			// the file is reported as too large.
 			want = want[:1]
-			if s := skipOf(res, filepath.ToSlash(grow)); s == nil || s.Reason != SkipTooLarge {
+			if s := skipOf(res, filepath.ToSlash(grow)); s == nil || s.Reason != finding.SkipTooLarge {
 				t.Errorf("limit %d: grow skip %+v", limit, s)
 			}
 		}
@@ -312,7 +314,7 @@ func TestLongLineNoNewline(t *testing.T) {
 	}
 	f.WriteString(ghp)
 	f.Close()
-	res := scanAll(t, &Paths{Args: []string{p}}, Options{ChunkSize: 4096})
+	res := scanAll(t, &walk.Paths{Args: []string{p}}, Options{ChunkSize: 4096})
 	if len(res.Findings) != 1 || res.Findings[0].Line != 1 || res.Findings[0].Column != size+1 {
 		t.Fatalf("findings %+v", res.Findings)
 	}
@@ -332,7 +334,7 @@ func TestManyFilesOneDirectory(t *testing.T) {
 		}
 		write(t, filepath.Join(dir, fmt.Sprintf("f%06d.txt", i)), content)
 	}
-	res := scanAll(t, &Paths{Args: []string{dir}}, Options{})
+	res := scanAll(t, &walk.Paths{Args: []string{dir}}, Options{})
 	if res.Stats.FilesScanned != n || len(res.Findings) != n/1000 {
 		t.Errorf("scanned %d, %d findings", res.Stats.FilesScanned, len(res.Findings))
 	}
@@ -380,7 +382,7 @@ func TestDeepNesting(t *testing.T) {
 		cur = next
 	}
 	cur.Close()
-	res := scanAll(t, &Paths{Args: []string{dir}}, Options{})
+	res := scanAll(t, &walk.Paths{Args: []string{dir}}, Options{})
 	want := []string{strings.Repeat("d/", 100) + "t.txt", strings.Repeat("d/", depth-1) + "t.txt"}
 	if len(res.Findings) != 2 || len(res.Skipped) != 0 {
 		t.Fatalf("%d findings, %d skipped (%v)", len(res.Findings), len(res.Skipped), res.Stats.Skipped)
@@ -411,7 +413,7 @@ func TestPathologicalGitignore(t *testing.T) {
 	}
 	write(t, filepath.Join(dir, "ignored.txt"), ghp)
 	write(t, filepath.Join(dir, "kept.txt"), ghp)
-	res := scanAll(t, &Paths{Args: []string{dir}}, Options{})
+	res := scanAll(t, &walk.Paths{Args: []string{dir}}, Options{})
 	if got := findingPaths(res); len(got) != 1 || !strings.HasSuffix(got[0], "/kept.txt") {
 		t.Errorf("findings %v: the pattern after the pathological ones must still apply", got)
 	}
@@ -424,20 +426,8 @@ func TestCancelledScanStops(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := Scan(ctx, &Paths{Args: []string{dir}}, Options{})
+	_, err := Scan(ctx, &walk.Paths{Args: []string{dir}}, Options{})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v", err)
-	}
-}
-
-func TestIgnorePatternLimit(t *testing.T) {
-	var b strings.Builder
-	for i := range maxPatterns {
-		fmt.Fprintf(&b, "never-%d\n", i)
-	}
-	b.WriteString("late.txt\n")
-	f := parseIgnore("", []byte(b.String()))
-	if len(f.patterns) != maxPatterns || (ignoreStack{f}).ignored("late.txt", false) {
-		t.Errorf("%d patterns kept; a pattern past the limit applies", len(f.patterns))
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ghtoken/ghtoken/rules"
+	"github.com/ghtoken/ghtoken/scanner/finding"
 )
 
 // Options tune Scan.
@@ -29,16 +30,13 @@ type Options struct {
 	// NoForeignAllow ignores other tools' directives (gitleaks:allow,
 	// pragma: allowlist secret, trufflehog:ignore).
 	NoForeignAllow bool
-	// Suppress, when not nil, removes the findings that the ignore file,
-	// GitHub's secret scanning configuration or a baseline accept.
-	Suppress *Suppressions
 }
 
 // Scan reads every item src yields and returns the findings. Items are
 // scanned by Options.Workers goroutines; the Result does not depend on their
 // scheduling. The error is non-nil only when the source failed as a whole or
 // ctx was cancelled; the partial Result is returned with it.
-func Scan(ctx context.Context, src Source, opt Options) (*Result, error) {
+func Scan(ctx context.Context, src finding.Source, opt Options) (*finding.Result, error) {
 	start := time.Now()
 	workers := opt.Workers
 	if workers <= 0 {
@@ -51,7 +49,7 @@ func Scan(ctx context.Context, src Source, opt Options) (*Result, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	items := make(chan Item, 4*workers)
+	items := make(chan finding.Item, 4*workers)
 	outs := make([]workerResult, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -65,7 +63,7 @@ func Scan(ctx context.Context, src Source, opt Options) (*Result, error) {
 			}
 		}()
 	}
-	walkErr := src.Walk(ctx, func(it Item) error {
+	walkErr := src.Walk(ctx, func(it finding.Item) error {
 		select {
 		case items <- it:
 			return nil
@@ -76,7 +74,7 @@ func Scan(ctx context.Context, src Source, opt Options) (*Result, error) {
 	close(items)
 	wg.Wait()
 
-	res := &Result{Stats: Stats{Skipped: map[SkipReason]int{}, ByConfidence: map[rules.Confidence]int{}, Suppressed: map[SuppressedBy]int{}}}
+	res := &finding.Result{Stats: finding.Stats{Skipped: map[finding.SkipReason]int{}, ByConfidence: map[rules.Confidence]int{}, Suppressed: map[finding.SuppressedBy]int{}}}
 	for i := range outs {
 		o := &outs[i]
 		res.Findings = append(res.Findings, o.findings...)
@@ -88,13 +86,12 @@ func Scan(ctx context.Context, src Source, opt Options) (*Result, error) {
 			res.Stats.ByConfidence[rules.Confidence(c)] += n
 		}
 		if o.inline > 0 {
-			res.Stats.Suppressed[ByInline] += o.inline
+			res.Stats.Suppressed[finding.ByInline] += o.inline
 		}
 		if o.foreign > 0 {
-			res.Stats.Suppressed[ByForeign] += o.foreign
+			res.Stats.Suppressed[finding.ByForeign] += o.foreign
 		}
 	}
-	opt.Suppress.apply(res)
 	if !opt.Lookalikes {
 		kept := res.Findings[:0]
 		for _, f := range res.Findings {
@@ -107,7 +104,10 @@ func Scan(ctx context.Context, src Source, opt Options) (*Result, error) {
 	for _, s := range res.Skipped {
 		res.Stats.Skipped[s.Reason]++
 	}
-	res.sort()
+	if c, ok := src.(finding.CommitCounter); ok {
+		res.Stats.Commits = c.CommitsWalked()
+	}
+	res.Sort()
 	res.Stats.Duration = time.Since(start)
 	if walkErr == nil {
 		walkErr = ctx.Err()
@@ -117,31 +117,31 @@ func Scan(ctx context.Context, src Source, opt Options) (*Result, error) {
 
 // workerResult is what one worker collected; only that worker writes it.
 type workerResult struct {
-	findings     []Finding
-	skipped      []Skipped
+	findings     []finding.Finding
+	skipped      []finding.Skipped
 	files        int
 	bytes        int64
 	byConfidence [4]int
-	notices      []Notice
+	notices      []finding.Notice
 	inline       int
 	foreign      int
 	dirs         directiveSink
 }
 
-func (o *workerResult) skip(it Item, reason SkipReason, detail string) {
-	o.skipped = append(o.skipped, Skipped{Path: it.Path, Reason: reason, Detail: detail})
+func (o *workerResult) skip(it finding.Item, reason finding.SkipReason, detail string) {
+	o.skipped = append(o.skipped, finding.Skipped{Path: it.Path, Reason: reason, Detail: detail})
 }
 
 // tooLarge skips it if its known size is over the limit.
-func (o *workerResult) tooLarge(it Item, opt Options) bool {
+func (o *workerResult) tooLarge(it finding.Item, opt Options) bool {
 	if opt.MaxFileSize <= 0 || it.Size <= opt.MaxFileSize || it.NoSizeLimit {
 		return false
 	}
-	o.skip(it, SkipTooLarge, fmt.Sprintf("%d bytes, over the %d-byte limit (--max-file-size)", it.Size, opt.MaxFileSize))
+	o.skip(it, finding.SkipTooLarge, fmt.Sprintf("%d bytes, over the %d-byte limit (--max-file-size)", it.Size, opt.MaxFileSize))
 	return true
 }
 
-func (o *workerResult) scanItem(it Item, opt Options, chunk int, buf []byte) []byte {
+func (o *workerResult) scanItem(it finding.Item, opt Options, chunk int, buf []byte) []byte {
 	if it.Skip != nil {
 		o.skipped = append(o.skipped, *it.Skip)
 		return buf
@@ -151,11 +151,11 @@ func (o *workerResult) scanItem(it Item, opt Options, chunk int, buf []byte) []b
 	}
 	rc, err := it.Open()
 	if err != nil {
-		var s *skipError
+		var s *finding.SkipError
 		if errors.As(err, &s) {
-			o.skip(it, s.reason, s.detail)
+			o.skip(it, s.Reason, s.Detail)
 		} else {
-			o.skip(it, SkipUnreadable, err.Error())
+			o.skip(it, finding.SkipUnreadable, err.Error())
 		}
 		return buf
 	}
@@ -172,7 +172,7 @@ func (o *workerResult) scanItem(it Item, opt Options, chunk int, buf []byte) []b
 		// The file may have grown since it was listed.
 		r = io.LimitReader(rc, opt.MaxFileSize+1)
 	}
-	var found []Finding
+	var found []finding.Finding
 	var dirs *directiveSink
 	if !opt.NoInline {
 		dirs = &o.dirs
@@ -182,7 +182,7 @@ func (o *workerResult) scanItem(it Item, opt Options, chunk int, buf []byte) []b
 		if it.Lines != nil && !it.Lines.Contains(m.line) {
 			return
 		}
-		found = append(found, Finding{
+		found = append(found, finding.Finding{
 			Rule: m.Rule, Confidence: m.Confidence, Path: it.Path,
 			Line: m.line, Column: m.col, EndColumn: m.endCol, Offset: m.offset,
 			Secret: m.secret, Fingerprint: rules.Fingerprint(m.secret), Note: m.Note, Encoding: m.Encoding,
@@ -192,20 +192,20 @@ func (o *workerResult) scanItem(it Item, opt Options, chunk int, buf []byte) []b
 	})
 	switch {
 	case errors.Is(err, errBinary):
-		o.skip(it, SkipBinary, "NUL byte in the first 8 KiB")
+		o.skip(it, finding.SkipBinary, "NUL byte in the first 8 KiB")
 		return buf
 	case err != nil:
 		// What was read before the error was scanned; report both.
-		o.skip(it, SkipUnreadable, fmt.Sprintf("read error after %d bytes: %v", n, err))
+		o.skip(it, finding.SkipUnreadable, fmt.Sprintf("read error after %d bytes: %v", n, err))
 	case opt.MaxFileSize > 0 && !it.NoSizeLimit && n > opt.MaxFileSize:
-		o.skip(it, SkipTooLarge, fmt.Sprintf("grew past the %d-byte limit while being read; the first %d bytes were scanned", opt.MaxFileSize, opt.MaxFileSize))
+		o.skip(it, finding.SkipTooLarge, fmt.Sprintf("grew past the %d-byte limit while being read; the first %d bytes were scanned", opt.MaxFileSize, opt.MaxFileSize))
 	default:
 		o.files++
 	}
 	o.bytes += n
 	if dirs != nil {
 		var inline, foreign int
-		var notices []Notice
+		var notices []finding.Notice
 		found, inline, foreign, notices = applyDirectives(it.Path, found, dirs.found, it.Lines)
 		o.inline += inline
 		o.foreign += foreign
@@ -217,12 +217,3 @@ func (o *workerResult) scanItem(it Item, opt Options, chunk int, buf []byte) []b
 	o.findings = append(o.findings, found...)
 	return buf
 }
-
-// skipError lets an Item's Open say that the item is to be skipped for a
-// reason other than an I/O error (it turned out to be a FIFO, say).
-type skipError struct {
-	reason SkipReason
-	detail string
-}
-
-func (e *skipError) Error() string { return string(e.reason) + ": " + e.detail }

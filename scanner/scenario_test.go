@@ -12,6 +12,8 @@ import (
 
 	"github.com/ghtoken/ghtoken/rules/rulestest"
 	"github.com/ghtoken/ghtoken/scanner"
+	"github.com/ghtoken/ghtoken/scanner/finding"
+	"github.com/ghtoken/ghtoken/scanner/walk"
 )
 
 // TestScenarios runs each testdata/scan/*.txtar archive: its files are written
@@ -35,7 +37,7 @@ func TestScenarios(t *testing.T) {
 				t.Fatal("scenario has no want: block")
 			}
 			for flags, want := range wants {
-				src := &scanner.Paths{Args: []string{dir}, NoIgnore: flags == "--no-ignore"}
+				src := &walk.Paths{Args: []string{dir}, NoIgnore: flags == "--no-ignore"}
 				res, err := scanner.Scan(context.Background(), src, scanner.Options{})
 				if err != nil {
 					t.Fatal(err)
@@ -86,7 +88,7 @@ func parseWants(comment string) map[string][]string {
 	return out
 }
 
-func describeFindings(dir string, res *scanner.Result) []string {
+func describeFindings(dir string, res *finding.Result) []string {
 	var got []string
 	prefix := filepath.ToSlash(dir) + "/"
 	for _, f := range res.Findings {

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/ghtoken/ghtoken/scanner"
+	"github.com/ghtoken/ghtoken/scanner/suppress"
 )
 
 const baselineUsage = `Usage: ghtoken baseline [scan flags] [PATH...] > .ghtoken-baseline.json
@@ -60,7 +60,7 @@ func (e *env) baseline(args []string) int {
 		fmt.Fprintln(e.stderr, "ghtoken baseline: not written: some files could not be scanned (--strict)")
 		return exitError
 	}
-	doc := scanner.NewBaselineDoc(r.Result)
+	doc := suppress.NewBaselineDoc(r.Result)
 	enc := json.NewEncoder(out)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(doc); err != nil {

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/ghtoken/ghtoken/rules/rulestest"
-	"github.com/ghtoken/ghtoken/scanner"
+	"github.com/ghtoken/ghtoken/scanner/gitsource"
 )
 
 // TestHelperGhtoken is not a test: the hook tests run the test binary as
@@ -229,8 +229,8 @@ func TestHookStopsACommit(t *testing.T) {
 func TestProgressLine(t *testing.T) {
 	var b bytes.Buffer
 	p := &progressLine{w: &b}
-	p.update(scanner.HistoryProgress{Blobs: 250, Bytes: 10 << 20, Elapsed: 2 * time.Second, TotalObjects: 1000})
-	p.update(scanner.HistoryProgress{Blobs: 1000, Bytes: 40 << 20, Elapsed: 8 * time.Second, Commits: 42, Done: true})
+	p.update(gitsource.HistoryProgress{Blobs: 250, Bytes: 10 << 20, Elapsed: 2 * time.Second, TotalObjects: 1000})
+	p.update(gitsource.HistoryProgress{Blobs: 1000, Bytes: 40 << 20, Elapsed: 8 * time.Second, Commits: 42, Done: true})
 	out := b.String()
 	for _, want := range []string{"\r", "250 blobs", "10.0 MiB", "5.0 MiB/s", "25%", "about 6s left", "1000 blobs", "42 commits\x1b[K\n"} {
 		if !strings.Contains(out, want) {

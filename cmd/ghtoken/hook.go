@@ -10,7 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/ghtoken/ghtoken/scanner"
+	"github.com/ghtoken/ghtoken/scanner/gitsource"
 )
 
 // hookMarker identifies the hook ghtoken installs; uninstall-hook removes a
@@ -41,7 +41,7 @@ when set, .git/hooks otherwise). It does not replace an existing hook unless
 
 // hookPath returns where the repository's pre-commit hook lives.
 func (e *env) hookPath() (string, error) {
-	g := scanner.Git{Dir: e.dir}
+	g := gitsource.Git{Dir: e.dir}
 	p, err := g.GitPath(e.ctx, "hooks/pre-commit")
 	if err != nil {
 		return "", err

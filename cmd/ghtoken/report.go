@@ -8,12 +8,12 @@ import (
 
 	"github.com/ghtoken/ghtoken/github"
 	"github.com/ghtoken/ghtoken/rules"
-	"github.com/ghtoken/ghtoken/scanner"
+	"github.com/ghtoken/ghtoken/scanner/finding"
 )
 
 // report is what a Reporter renders.
 type report struct {
-	Result         *scanner.Result
+	Result         *finding.Result
 	ShowSecrets    bool // print whole tokens: only when asked on the command line
 	ShowLookalikes bool
 	Colour         bool
@@ -26,12 +26,12 @@ type report struct {
 }
 
 // verification returns what --verify learnt about f's token, or nil.
-func (r *report) verification(f *scanner.Finding) *github.Verification {
+func (r *report) verification(f *finding.Finding) *github.Verification {
 	return r.Verified[f.Fingerprint]
 }
 
 // secret returns the token text as the report may show it.
-func (r *report) secret(f *scanner.Finding) string {
+func (r *report) secret(f *finding.Finding) string {
 	if r.ShowSecrets {
 		return f.Secret
 	}
@@ -84,7 +84,7 @@ func (e *errWriter) printf(format string, args ...any) {
 }
 
 // confirmedCount is the number of findings that are not look-alikes.
-func confirmedCount(res *scanner.Result) int {
+func confirmedCount(res *finding.Result) int {
 	n := 0
 	for c, k := range res.Stats.ByConfidence {
 		if c != rules.Lookalike {
@@ -96,10 +96,10 @@ func confirmedCount(res *scanner.Result) int {
 
 // suppressionOrder lists the suppression mechanisms in the order reports
 // show them.
-var suppressionOrder = []scanner.SuppressedBy{scanner.ByInline, scanner.ByForeign, scanner.ByIgnoreFile, scanner.BySecretScanning, scanner.ByBaseline}
+var suppressionOrder = []finding.SuppressedBy{finding.ByInline, finding.ByForeign, finding.ByIgnoreFile, finding.BySecretScanning, finding.ByBaseline}
 
 // suppressedTotal is the number of findings suppressions removed.
-func suppressedTotal(res *scanner.Result) int {
+func suppressedTotal(res *finding.Result) int {
 	n := 0
 	for _, k := range res.Stats.Suppressed {
 		n += k
@@ -109,7 +109,7 @@ func suppressedTotal(res *scanner.Result) int {
 
 // suppressedSummary says how many findings each mechanism removed, such as
 // "2 inline, 1 baseline"; empty when none.
-func suppressedSummary(res *scanner.Result) string {
+func suppressedSummary(res *finding.Result) string {
 	var parts []string
 	for _, by := range suppressionOrder {
 		if k := res.Stats.Suppressed[by]; k > 0 {
@@ -121,9 +121,9 @@ func suppressedSummary(res *scanner.Result) string {
 
 // warnedSkip reports whether a skipped file may hide a token (people are
 // told about those).
-func warnedSkip(s scanner.Skipped) bool {
+func warnedSkip(s finding.Skipped) bool {
 	switch s.Reason {
-	case scanner.SkipUnreadable, scanner.SkipNotRegular, scanner.SkipTooLarge, scanner.SkipMissing, scanner.SkipUnmerged:
+	case finding.SkipUnreadable, finding.SkipNotRegular, finding.SkipTooLarge, finding.SkipMissing, finding.SkipUnmerged:
 		return true
 	}
 	return false

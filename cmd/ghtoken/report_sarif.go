@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/ghtoken/ghtoken/rules"
-	"github.com/ghtoken/ghtoken/scanner"
+	"github.com/ghtoken/ghtoken/scanner/finding"
 )
 
 // sarifReporter writes SARIF 2.1.0 as GitHub code scanning reads it.
@@ -170,7 +170,7 @@ func sarifURI(p string) sarifArtifact {
 // partialFingerprint identifies a result across runs: the token's
 // fingerprint and the file, so that it stays the same when lines move and
 // each file holding the token gets its own alert.
-func partialFingerprint(f *scanner.Finding) string {
+func partialFingerprint(f *finding.Finding) string {
 	sum := sha256.Sum256([]byte(f.Fingerprint + "\x00" + f.Path))
 	return hex.EncodeToString(sum[:])
 }

@@ -17,6 +17,8 @@ import (
 	"github.com/ghtoken/ghtoken/rules"
 	"github.com/ghtoken/ghtoken/rules/rulestest"
 	"github.com/ghtoken/ghtoken/scanner"
+	"github.com/ghtoken/ghtoken/scanner/finding"
+	"github.com/ghtoken/ghtoken/scanner/walk"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -57,7 +59,7 @@ func fixtureReport(t *testing.T, lookalikes bool) *report {
 	t.Helper()
 	dir := tree(t, fixture)
 	t.Chdir(dir)
-	res, err := scanner.Scan(context.Background(), &scanner.Paths{Args: []string{"."}}, scanner.Options{Lookalikes: lookalikes, Workers: 2})
+	res, err := scanner.Scan(context.Background(), &walk.Paths{Args: []string{"."}}, scanner.Options{Lookalikes: lookalikes, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +224,7 @@ func TestSARIFShape(t *testing.T) {
 
 // The partial fingerprint follows the token and the file, not the line.
 func TestSARIFFingerprintIgnoresLines(t *testing.T) {
-	f := scanner.Finding{Fingerprint: rules.Fingerprint(rulestest.Token("ghp", "1")), Path: "a/b.txt", Line: 3}
+	f := finding.Finding{Fingerprint: rules.Fingerprint(rulestest.Token("ghp", "1")), Path: "a/b.txt", Line: 3}
 	g := f
 	g.Line, g.Column = 40, 9
 	if partialFingerprint(&f) != partialFingerprint(&g) {

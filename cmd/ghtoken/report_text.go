@@ -13,7 +13,7 @@ import (
 	"github.com/fatih/color"
 
 	"github.com/ghtoken/ghtoken/rules"
-	"github.com/ghtoken/ghtoken/scanner"
+	"github.com/ghtoken/ghtoken/scanner/finding"
 )
 
 // textReporter writes one block per finding, for people, then a summary line.
@@ -68,7 +68,7 @@ func (textReporter) Report(w io.Writer, r *report) error {
 }
 
 // facts lists what the token itself reveals, as label/value pairs.
-func facts(f *scanner.Finding, now time.Time) [][2]string {
+func facts(f *finding.Finding, now time.Time) [][2]string {
 	var out [][2]string
 	if f.Commit != nil {
 		out = append(out, [2]string{"commit", f.Commit.Hash + " by " + f.Commit.Author + " on " + f.Commit.Date.UTC().Format(time.DateOnly)})
@@ -184,7 +184,7 @@ func writeSummary(w io.Writer, r *report) {
 // those are the skips that may hide a token.
 // It also lists the notices about suppressions (a directive without a reason,
 // an unused directive, an expired ignore entry).
-func writeWarnings(w io.Writer, res *scanner.Result) {
+func writeWarnings(w io.Writer, res *finding.Result) {
 	for _, s := range res.Skipped {
 		if warnedSkip(s) {
 			fmt.Fprintf(w, "ghtoken: warning: %s: %s: %s\n", displayPath(s.Path), s.Reason, displayPath(s.Detail))
@@ -196,7 +196,7 @@ func writeWarnings(w io.Writer, res *scanner.Result) {
 }
 
 // noticePlace is "path:line:col", "path:line" or "path".
-func noticePlace(n scanner.Notice) string {
+func noticePlace(n finding.Notice) string {
 	switch {
 	case n.Column > 0:
 		return fmt.Sprintf("%s:%d:%d", displayPath(n.Path), n.Line, n.Column)

@@ -16,6 +16,8 @@ import (
 	"github.com/ghtoken/ghtoken/github"
 	"github.com/ghtoken/ghtoken/rules"
 	"github.com/ghtoken/ghtoken/scanner"
+	"github.com/ghtoken/ghtoken/scanner/finding"
+	"github.com/ghtoken/ghtoken/scanner/walk"
 )
 
 const revokeUsage = `Usage: ghtoken revoke [scan flags] [--yes] [--dry-run] [PATH...]
@@ -201,13 +203,13 @@ func addCandidate(cands []revokeCandidate, idx map[string]int, r *rules.Rule, se
 }
 
 func (e *env) candidatesFromScan(paths []string, f scanFlags) ([]revokeCandidate, error) {
-	src := &scanner.Paths{Args: paths, NoIgnore: f.noIgnore, Stdin: e.stdin}
+	src := &walk.Paths{Args: paths, NoIgnore: f.noIgnore, Stdin: e.stdin}
 	res, err := scanner.Scan(e.ctx, src, scanner.Options{MaxFileSize: int64(f.maxFileSize), Workers: f.workers})
 	if err != nil {
 		return nil, err
 	}
 	writeWarnings(e.stderr, res)
-	if f.strict && exitCode(&scanner.Result{Skipped: res.Skipped}, true) == exitError {
+	if f.strict && exitCode(&finding.Result{Skipped: res.Skipped}, true) == exitError {
 		return nil, fmt.Errorf("--strict: some files could not be read (see the warnings above); nothing was sent")
 	}
 	var cands []revokeCandidate

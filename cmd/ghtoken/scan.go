@@ -13,6 +13,9 @@ import (
 
 	"github.com/ghtoken/ghtoken/github"
 	"github.com/ghtoken/ghtoken/scanner"
+	"github.com/ghtoken/ghtoken/scanner/finding"
+	"github.com/ghtoken/ghtoken/scanner/suppress"
+	"github.com/ghtoken/ghtoken/scanner/walk"
 )
 
 const scanUsage = `Usage: ghtoken scan [flags] [PATH...]
@@ -244,7 +247,7 @@ func (e *env) runScan(paths []string, f *scanFlags, useBaseline bool) (*report, 
 	if f.gitMode() && e.dir != "" {
 		rootOf = []string{e.dir} // git modes take no PATH: the repository is where git runs
 	}
-	sup, err := scanner.LoadSuppressions(scanRoot(rootOf), f.ignoreFile, baseline)
+	sup, err := suppress.LoadSuppressions(scanRoot(rootOf), f.ignoreFile, baseline)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ghtoken: %v\n", err)
 		return nil, exitError
@@ -255,21 +258,21 @@ func (e *env) runScan(paths []string, f *scanFlags, useBaseline bool) (*report, 
 		Workers:        f.workers,
 		NoInline:       f.noInline,
 		NoForeignAllow: f.noForeignAllow,
-		Suppress:       sup,
 	}
 	start := time.Now()
-	var res *scanner.Result
+	var res *finding.Result
 	if f.gitMode() || f.allLines || len(f.branches) > 0 {
-		if res, err = e.scanGit(f, paths, opt); err != nil {
+		if res, err = e.scanGit(f, paths, opt, sup); err != nil {
 			printError(e.stderr, err)
 			return nil, exitError
 		}
 	} else {
-		src := &scanner.Paths{Args: paths, NoIgnore: f.noIgnore, Stdin: e.stdin}
+		src := &walk.Paths{Args: paths, NoIgnore: f.noIgnore, Stdin: e.stdin}
 		if res, err = scanner.Scan(e.ctx, src, opt); err != nil {
 			fmt.Fprintf(e.stderr, "ghtoken: %v\n", err)
 			return nil, exitError
 		}
+		sup.Apply(res)
 	}
 	r := &report{Result: res, ShowSecrets: f.showSecrets, ShowLookalikes: f.showLookalikes, Colour: e.colour,
 		Start: start, End: time.Now(), Version: version()}
@@ -317,10 +320,10 @@ func appendStepSummary(path string, r *report) error {
 }
 
 // exitCode maps a finished scan to the exit status.
-func exitCode(res *scanner.Result, strict bool) int {
+func exitCode(res *finding.Result, strict bool) int {
 	if strict {
 		for _, s := range res.Skipped {
-			if s.Reason != scanner.SkipBinary && s.Reason != scanner.SkipSymlink && s.Reason != scanner.SkipSubmodule {
+			if s.Reason != finding.SkipBinary && s.Reason != finding.SkipSymlink && s.Reason != finding.SkipSubmodule {
 				return exitError
 			}
 		}

@@ -10,11 +10,14 @@ import (
 	"github.com/mattn/go-isatty"
 
 	"github.com/ghtoken/ghtoken/scanner"
+	"github.com/ghtoken/ghtoken/scanner/finding"
+	"github.com/ghtoken/ghtoken/scanner/gitsource"
+	"github.com/ghtoken/ghtoken/scanner/suppress"
 )
 
 // scanGit runs the git modes of "ghtoken scan": --staged, --since, --ci and
 // --history. Every git failure is an error (exit 2), never a clean result.
-func (e *env) scanGit(f *scanFlags, paths []string, opt scanner.Options) (*scanner.Result, error) {
+func (e *env) scanGit(f *scanFlags, paths []string, opt scanner.Options, sup *suppress.Suppressions) (*finding.Result, error) {
 	modes := 0
 	for _, on := range []bool{f.staged, f.since != "", f.ci, f.history} {
 		if on {
@@ -35,55 +38,69 @@ func (e *env) scanGit(f *scanFlags, paths []string, opt scanner.Options) (*scann
 	case len(paths) > 0:
 		return nil, fmt.Errorf("--staged, --since, --ci and --history scan the repository of the current directory; they take no PATH (got %q)", paths[0])
 	}
-	g := scanner.Git{Dir: e.dir}
+	g := gitsource.Git{Dir: e.dir}
 	limit := int64(f.maxFileSize)
 	switch {
 	case f.staged:
-		return scanner.Scan(e.ctx, &scanner.Staged{Git: g, AllLines: f.allLines, MaxBlobSize: limit}, opt)
+		res, err := scanner.Scan(e.ctx, &gitsource.Staged{Git: g, AllLines: f.allLines, MaxBlobSize: limit}, opt)
+		if err == nil {
+			sup.Apply(res)
+		}
+		return res, err
 	case f.since != "" || f.ci:
-		var rg *scanner.Range
+		var rg *gitsource.Range
 		var err error
 		if f.ci {
 			var desc string
-			ci := scanner.CI{Getenv: e.getenv, ReadFile: os.ReadFile}
+			ci := gitsource.CI{Getenv: e.getenv, ReadFile: os.ReadFile}
 			if rg, desc, err = ci.CIRange(e.ctx, g); err != nil {
 				return nil, err
 			}
 			fmt.Fprintf(e.stderr, "ghtoken: --ci: %s\n", desc)
-		} else if rg, err = scanner.SinceRange(e.ctx, g, f.since); err != nil {
+		} else if rg, err = gitsource.SinceRange(e.ctx, g, f.since); err != nil {
 			return nil, err
 		}
 		rg.MaxBlobSize = limit
 		res, err := scanner.Scan(e.ctx, rg, opt)
-		if res != nil {
-			res.Stats.Commits = rg.Commits
+		if err == nil {
+			sup.Apply(res)
 		}
 		if err == nil && rg.Commits == 0 {
 			fmt.Fprintln(e.stderr, "ghtoken: the range holds no commit: nothing to scan")
 		}
 		return res, err
 	default:
-		h := &scanner.History{Git: g, Refs: f.branches, MaxBlobSize: limit}
+		h := &gitsource.History{Git: g, Refs: f.branches, MaxBlobSize: limit}
 		var p *progressLine
 		if isTerminal(e.stderr) {
 			p = &progressLine{w: e.stderr}
 			h.Progress = p.update
 		}
-		return scanner.ScanHistory(e.ctx, h, opt)
+		res, err := scanner.Scan(e.ctx, h, opt)
+		if err != nil {
+			return res, err
+		}
+		// Suppressions apply to every place a token was found, before the
+		// places are folded into its first introduction.
+		sup.Apply(res)
+		start := time.Now()
+		err = h.Attribute(e.ctx, res)
+		res.Stats.Duration += time.Since(start)
+		return res, err
 	}
 }
 
 // printError writes err and, when known, what to do about it.
 func printError(w io.Writer, err error) {
 	fmt.Fprintf(w, "ghtoken: %v\n", err)
-	var ge *scanner.GitError
-	var he *scanner.HintError
+	var ge *gitsource.GitError
+	var he *gitsource.HintError
 	switch {
 	case errors.As(err, &ge):
 		fmt.Fprintf(w, "ghtoken: what to do: %s\n", ge.Hint)
 	case errors.As(err, &he):
 		fmt.Fprintf(w, "ghtoken: what to do: %s\n", he.Hint)
-	case errors.Is(err, scanner.ErrGitMissing):
+	case errors.Is(err, gitsource.ErrGitMissing):
 		// The message says it all.
 	}
 }
@@ -116,7 +133,7 @@ type progressLine struct {
 	w io.Writer
 }
 
-func (p *progressLine) update(h scanner.HistoryProgress) {
+func (p *progressLine) update(h gitsource.HistoryProgress) {
 	rate := 0.0
 	if s := h.Elapsed.Seconds(); s > 0 {
 		rate = float64(h.Bytes) / s

@@ -8,7 +8,7 @@ import (
 
 	"github.com/ghtoken/ghtoken/github"
 	"github.com/ghtoken/ghtoken/rules"
-	"github.com/ghtoken/ghtoken/scanner"
+	"github.com/ghtoken/ghtoken/scanner/finding"
 )
 
 // apiClient returns the client for the API the person running the tool chose:
@@ -26,7 +26,7 @@ func (e *env) apiClient(flagURL string) (*github.Client, error) {
 // verifyFindings checks every confirmed finding's token against the API and
 // returns the verifications keyed by fingerprint. Each distinct token is sent
 // once, whatever the number of places it was found in.
-func (e *env) verifyFindings(c *github.Client, res *scanner.Result) map[string]*github.Verification {
+func (e *env) verifyFindings(c *github.Client, res *finding.Result) map[string]*github.Verification {
 	var toks []github.Token
 	var fps []string
 	seen := map[string]bool{}

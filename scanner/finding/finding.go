@@ -1,0 +1,211 @@
+package finding
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/ghtoken/ghtoken/rules"
+)
+
+// Finding is one token found in one place.
+type Finding struct {
+	Rule       *rules.Rule
+	Confidence rules.Confidence
+	// Path is slash-separated: relative to the current directory for paths
+	// given as relative, or as given; "-" (or the name given) for a stream.
+	Path string
+	// Line and Column are 1-based; Column counts Unicode code points from
+	// the start of the line. EndColumn is the column just past the token.
+	Line, Column, EndColumn int
+	// Offset is the byte offset of the token in its file.
+	Offset int64
+	// Secret is the whole token. Reporters must mask it unless the person
+	// running the tool asked to see it.
+	Secret string
+	// Fingerprint is rules.Fingerprint(Secret).
+	Fingerprint string
+	// Note explains a low confidence or a look-alike.
+	Note string
+	// Encoding says how the token was encoded in the file ("base64",
+	// "percent", "base64>base64", ...; see rules.Match.Encoding), empty when
+	// it was there as is. Line, Column, EndColumn and Offset then delimit
+	// the encoded text, and Secret is the decoded token.
+	Encoding string
+	// Facts decoded from the token itself, zero when unknown.
+	OwnerUserID uint32
+	AppID       int64
+	IssuedAt    time.Time
+	ExpiresAt   time.Time
+	// Stage and Commit say where in git's life the token was found.
+	Stage  rules.Stage
+	Commit *Commit
+	// Blob is the git object id of the content, for findings in git
+	// objects; "" otherwise.
+	Blob string
+	// Occurrences is set by a history scan: the number of places (commit,
+	// path, line) in the history where this token was added, this one (the
+	// first) included. 0 elsewhere.
+	Occurrences int
+}
+
+// Masked returns the token with its middle hidden.
+func (f *Finding) Masked() string { return rules.Mask(f.Rule, f.Secret) }
+
+// Remediation returns the advice for this finding, most urgent first.
+func (f *Finding) Remediation() []string {
+	return rules.RemediationFor(f.Rule, rules.Place{Path: f.Path, Stage: f.Stage}, rules.Facts{ExpiresAt: f.ExpiresAt})
+}
+
+// Commit identifies the commit a finding comes from.
+type Commit struct {
+	Hash   string
+	Author string // "Name <email>"
+	Date   time.Time
+}
+
+// SkipReason says why an item was not scanned.
+type SkipReason string
+
+// Skip reasons. They are part of the JSON report.
+const (
+	SkipBinary     SkipReason = "binary"      // a NUL byte in the first 8 KiB
+	SkipTooLarge   SkipReason = "too-large"   // over Options.MaxFileSize
+	SkipNotRegular SkipReason = "not-regular" // FIFO, socket, device: reading could block forever
+	SkipSymlink    SkipReason = "symlink"     // links are not followed inside a walk
+	SkipUnreadable SkipReason = "unreadable"  // the OS refused: Detail has its error
+	SkipSubmodule  SkipReason = "submodule"   // a submodule's commit: its content lives in another repository
+	SkipUnmerged   SkipReason = "unmerged"    // a merge conflict not yet resolved in the index
+	SkipMissing    SkipReason = "missing"     // a git object the history refers to is not in the repository
+)
+
+// Skipped is an item that was seen but not (completely) scanned.
+type Skipped struct {
+	Path   string
+	Reason SkipReason
+	Detail string
+}
+
+// Stats counts what a scan did.
+type Stats struct {
+	FilesScanned int
+	BytesScanned int64
+	Skipped      map[SkipReason]int
+	// ByConfidence counts findings by confidence, look-alikes included
+	// whether or not they were asked for.
+	ByConfidence map[rules.Confidence]int
+	// Suppressed counts the findings (look-alikes not included) that each
+	// suppression mechanism removed; they are in neither Findings nor
+	// ByConfidence.
+	Suppressed map[SuppressedBy]int
+	Duration   time.Duration
+	// Commits is the number of commits a git source went through.
+	Commits int
+}
+
+// FilesSeen is the number of items that were scanned or skipped.
+func (s *Stats) FilesSeen() int {
+	n := s.FilesScanned
+	for _, k := range s.Skipped {
+		n += k
+	}
+	return n
+}
+
+// Result is what Scan returns. Findings are sorted by path, line, column,
+// rule, then commit; Skipped by path.
+type Result struct {
+	Findings []Finding
+	Skipped  []Skipped
+	// Notices are warnings about suppressions (a directive without a
+	// reason, an unused directive, an expired ignore entry), sorted by
+	// path, line and column.
+	Notices []Notice
+	Stats   Stats
+}
+
+func CompareFindings(a, b *Finding) int {
+	if c := cmp.Compare(a.Path, b.Path); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Line, b.Line); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Column, b.Column); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(ruleOrder(a.Rule), ruleOrder(b.Rule)); c != 0 {
+		return c
+	}
+	return cmp.Compare(commitKey(a.Commit), commitKey(b.Commit))
+}
+
+var ruleIndex = func() map[*rules.Rule]int {
+	m := map[*rules.Rule]int{}
+	for i, r := range rules.All() {
+		m[r] = i
+	}
+	return m
+}()
+
+func ruleOrder(r *rules.Rule) int { return ruleIndex[r] }
+
+func commitKey(c *Commit) string {
+	if c == nil {
+		return ""
+	}
+	return c.Hash
+}
+
+func (r *Result) Sort() {
+	slices.SortFunc(r.Findings, func(a, b Finding) int { return CompareFindings(&a, &b) })
+	slices.SortFunc(r.Notices, compareNotices)
+	slices.SortFunc(r.Skipped, func(a, b Skipped) int {
+		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Reason, b.Reason))
+	})
+}
+
+// SuppressedBy names the mechanism that removed a finding. The names are part
+// of the JSON report.
+type SuppressedBy string
+
+// NoticeCode classifies a Notice. The codes are part of the JSON report.
+type NoticeCode string
+
+// Notice is a warning about a suppression: it does not change the exit
+// status, but people should act on it.
+type Notice struct {
+	Path         string
+	Line, Column int // Column is 0 when the notice is about a whole line
+	Code         NoticeCode
+	Message      string
+}
+
+func compareNotices(a, b Notice) int {
+	return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column), cmp.Compare(a.Code, b.Code))
+}
+
+// Suppression mechanisms.
+const (
+	ByInline         SuppressedBy = "inline"          // "ghtoken:allow", "ghtoken:allow-next-line"
+	ByForeign        SuppressedBy = "foreign"         // gitleaks:allow, pragma: allowlist secret, trufflehog:ignore
+	ByIgnoreFile     SuppressedBy = "ignore-file"     // .ghtokenignore path pattern or fingerprint
+	BySecretScanning SuppressedBy = "secret-scanning" // .github/secret_scanning.yml paths-ignore
+	ByBaseline       SuppressedBy = "baseline"        // --baseline FILE
+)
+
+// Notice codes.
+const (
+	NoticeMissingReason   NoticeCode = "missing-reason"   // a ghtoken directive without a reason (it allows nothing)
+	NoticeUnusedDirective NoticeCode = "unused-directive" // a ghtoken directive with no token on its line
+	NoticeExpiredEntry    NoticeCode = "expired-entry"    // a .ghtokenignore entry past its expires= date
+)
+
+// SkipError lets an Item's Open say that the item is to be skipped for a
+// reason other than an I/O error (it turned out to be a FIFO, say).
+type SkipError struct {
+	Reason SkipReason
+	Detail string
+}
+
+func (e *SkipError) Error() string { return string(e.Reason) + ": " + e.Detail }

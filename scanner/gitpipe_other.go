@@ -1,8 +1,0 @@
-//go:build !linux
-
-package scanner
-
-import "io"
-
-// growPipe is a no-op where pipe buffers cannot be resized.
-func growPipe(io.Reader) {}

@@ -1,0 +1,120 @@
+package gitsource
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// ciRepo is main with one commit, then a topic branch with two, one of
+// which adds a token; origin/main points at main.
+func ciRepo(t *testing.T) (r *testRepo, base, tokenCommit string) {
+	r = newRepo(t)
+	r.write("a.txt", "a\n")
+	base = r.commit("base")
+	r.git("update-ref", "refs/remotes/origin/main", base)
+	r.git("checkout", "-q", "-b", "topic")
+	r.write("b.txt", "B=${ghp:pr}\n")
+	tokenCommit = r.commit("pr")
+	r.write("c.txt", "c\n")
+	r.commit("more")
+	return r, base, tokenCommit
+}
+
+func ciEnv(vars map[string]string, event string) CI {
+	return CI{
+		Getenv: func(k string) string { return vars[k] },
+		ReadFile: func(p string) ([]byte, error) {
+			if p != "event.json" {
+				return nil, os.ErrNotExist
+			}
+			return []byte(event), nil
+		},
+	}
+}
+
+func TestCIRange(t *testing.T) {
+	r, base, tokenCommit := ciRepo(t)
+	gh := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_EVENT_PATH": "event.json"}
+	with := func(m map[string]string, kv ...string) map[string]string {
+		out := map[string]string{}
+		for k, v := range m {
+			out[k] = v
+		}
+		for i := 0; i < len(kv); i += 2 {
+			out[kv[i]] = kv[i+1]
+		}
+		return out
+	}
+	zero := strings.Repeat("0", 40)
+	for _, tc := range []struct {
+		name    string
+		env     map[string]string
+		event   string
+		desc    string // a part of the description
+		commits int
+	}{
+		{"pull request", with(gh, "GITHUB_EVENT_NAME", "pull_request"), `{"pull_request":{"base":{"sha":"` + base + `","ref":"main"}}}`, "base commit of the pull request", 2},
+		{"pull request, base ref only", with(gh, "GITHUB_EVENT_NAME", "pull_request", "GITHUB_BASE_REF", "main"), `{}`, "origin/main..HEAD", 2},
+		{"push", with(gh, "GITHUB_EVENT_NAME", "push"), `{"before":"` + tokenCommit + `"}`, "before commit", 1},
+		{"new branch", with(gh, "GITHUB_EVENT_NAME", "push"), `{"before":"` + zero + `","ref":"refs/heads/topic","repository":{"default_branch":"main"}}`, "not on the default branch", 2},
+		{"new default branch", with(gh, "GITHUB_EVENT_NAME", "push"), `{"before":"` + zero + `","ref":"refs/heads/main","repository":{"default_branch":"main"}}`, "every commit of HEAD", 3},
+		{"gitlab merge request", map[string]string{"GITLAB_CI": "true", "CI_MERGE_REQUEST_DIFF_BASE_SHA": base}, "", "CI_MERGE_REQUEST_DIFF_BASE_SHA", 2},
+		{"gitlab push", map[string]string{"GITLAB_CI": "true", "CI_COMMIT_BEFORE_SHA": tokenCommit}, "", "CI_COMMIT_BEFORE_SHA", 1},
+		{"gitlab new branch", map[string]string{"GITLAB_CI": "true", "CI_COMMIT_BEFORE_SHA": zero, "CI_DEFAULT_BRANCH": "main", "CI_COMMIT_BRANCH": "topic"}, "", "not on the default branch", 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rg, desc, err := ciEnv(tc.env, tc.event).CIRange(context.Background(), r.g())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(desc, tc.desc) {
+				t.Errorf("description %q does not say %q", desc, tc.desc)
+			}
+			res := scanSrc(t, rg)
+			if rg.Commits != tc.commits {
+				t.Errorf("%d commits, want %d", rg.Commits, tc.commits)
+			}
+			var want []gitWhere
+			if tc.commits >= 2 {
+				want = []gitWhere{{Path: "b.txt", Line: 1, Secret: tok("pr"), Commit: tokenCommit}}
+			}
+			if got := gitWheres(res); !slices.Equal(got, want) {
+				t.Errorf("findings %+v, want %+v", got, want)
+			}
+		})
+	}
+
+	var he *HintError
+	if _, _, err := ciEnv(map[string]string{}, "").CIRange(context.Background(), r.g()); !errors.As(err, &he) {
+		t.Errorf("outside CI: %v, want an error with a hint", err)
+	}
+	ev := with(gh, "GITHUB_EVENT_NAME", "schedule")
+	if _, _, err := ciEnv(ev, "{}").CIRange(context.Background(), r.g()); err == nil {
+		t.Errorf("schedule event: no error")
+	}
+}
+
+func TestCIShallowCloneWithoutBase(t *testing.T) {
+	r, base, _ := ciRepo(t)
+	clone := filepath.Join(t.TempDir(), "clone")
+	cmd := exec.Command("git", "clone", "-q", "--depth", "1", "--branch", "topic", "file://"+r.dir, clone)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("clone: %v\n%s", err, out)
+	}
+	env := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": "event.json"}
+	_, _, err := ciEnv(env, `{"pull_request":{"base":{"sha":"`+base+`"}}}`).CIRange(context.Background(), Git{Dir: clone})
+	var he *HintError
+	if !errors.As(err, &he) || !strings.Contains(he.Hint, "fetch-depth: 0") || !strings.Contains(err.Error(), "shallow") {
+		t.Errorf("shallow clone without the base: %v, want an error saying how to fetch", err)
+	}
+	_, err = SinceRange(context.Background(), Git{Dir: clone}, "HEAD~5")
+	if !errors.As(err, &he) {
+		t.Errorf("--since past the shallow boundary: %v, want an error with a hint", err)
+	}
+}

@@ -1,0 +1,458 @@
+package gitsource
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ghtoken/ghtoken/rules"
+	"github.com/ghtoken/ghtoken/scanner/finding"
+)
+
+// History is the Source for a whole history: every blob reachable from Refs
+// (all refs when empty), each scanned once however many commits and paths
+// hold it. Use ScanHistory, which also says where each token came from.
+//
+// Walk pipes "git rev-list --objects" into one "git cat-file --batch": memory
+// is bounded by the blobs in flight (a fixed budget, or the largest blob),
+// never by the size of the history. Item paths are the first path git's walk
+// reached each blob by; ScanHistory replaces them with where each token was
+// first added.
+type History struct {
+	Git  Git
+	Refs []string
+	// MaxBlobSize skips larger blobs without reading them; 0 = no limit.
+	MaxBlobSize int64
+	// Progress, when not nil, is called from Walk's goroutine about four
+	// times a second, and once at the end.
+	Progress func(HistoryProgress)
+	// Commits is set by Walk: the number of commits reached.
+	Commits int
+	// Readers is the number of git cat-file processes; 0 means two, or
+	// one on a single CPU.
+	Readers int
+}
+
+// feed copies rev-list's lines to the cat-file processes in turn, each
+// through its own goroutine and queue, and closes their inputs at the end.
+func feed(r io.Reader, cfs []*catFile) error {
+	queues := make([]chan []byte, len(cfs))
+	errs := make(chan error, len(cfs))
+	for i, c := range cfs {
+		q := make(chan []byte, 256)
+		queues[i] = q
+		go func() {
+			// Lines are buffered, and flushed whenever the queue runs dry:
+			// a line is never held back while cat-file waits for it.
+			bw := bufio.NewWriterSize(c.in, 16<<10)
+			var err error
+			for line := range q {
+				if err == nil {
+					_, err = bw.Write(line)
+				}
+				if err == nil && len(q) == 0 {
+					err = bw.Flush()
+				}
+			}
+			if err == nil {
+				err = bw.Flush()
+			}
+			c.in.Close()
+			errs <- err
+		}()
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	var rerr error
+	for i := 0; ; i++ {
+		line, err := br.ReadBytes('\n')
+		if len(line) > 0 {
+			if line[len(line)-1] != '\n' {
+				line = append(line, '\n')
+			}
+			queues[i%len(cfs)] <- line
+		}
+		if err != nil {
+			if err != io.EOF {
+				rerr = err
+			}
+			break
+		}
+	}
+	for _, q := range queues {
+		close(q)
+	}
+	for range cfs {
+		if err := <-errs; err != nil && rerr == nil {
+			rerr = err
+		}
+	}
+	return rerr
+}
+
+// HistoryProgress is how far a history walk is.
+type HistoryProgress struct {
+	// Commits is known at the end only.
+	Commits, Blobs int
+	Bytes          int64
+	Elapsed        time.Duration
+	// TotalObjects is the number of blobs to read, once a
+	// separate count has finished; 0 until then.
+	TotalObjects int
+	Done         bool
+}
+
+func (h *History) revs() []string {
+	if len(h.Refs) == 0 {
+		return []string{"--all"}
+	}
+	return h.Refs
+}
+
+// Walk implements Source.
+func (h *History) Walk(ctx context.Context, emit func(finding.Item) error) error {
+	for _, r := range h.Refs {
+		if len(r) > 0 && r[0] == '-' {
+			return errors.New("history: a ref cannot start with '-'")
+		}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	args := append([]string{"rev-list", "--objects", "--filter=object:type=blob", "--filter-provided-objects"}, h.revs()...)
+	args = append(args, "--")
+	rl, err := h.Git.start(ctx, nil, args...)
+	if err != nil {
+		return err
+	}
+	// Several cat-file processes inflate objects at once: line i of
+	// rev-list goes to process i%n and answers are read in the same
+	// order, so the walk stays deterministic. Each process has its own
+	// feeder, so none can block another (answers are read in order, so a
+	// line is always fed before its answer is awaited).
+	n := h.Readers
+	if n <= 0 {
+		n = min(2, runtime.GOMAXPROCS(0))
+	}
+	cfs := make([]*catFile, 0, n)
+	stopAll := func() {
+		cancel()
+		rl.wait(ctx)
+		for _, c := range cfs {
+			c.close(ctx)
+		}
+	}
+	for range n {
+		c, err := h.Git.startCatFile(ctx, nil)
+		if err != nil {
+			stopAll()
+			return err
+		}
+		cfs = append(cfs, c)
+	}
+	feedErr := make(chan error, 1)
+	go func() { feedErr <- feed(rl.out, cfs) }()
+	total := make(chan int, 1)
+	if h.Progress != nil {
+		go func() { total <- h.countObjects(ctx) }()
+	}
+	bud := newBudget(defaultBudget)
+	start, last := time.Now(), time.Now()
+	p := HistoryProgress{}
+	h.Commits = 0
+	var werr error
+	for i := 0; ; i++ {
+		cf := cfs[i%n]
+		hd, err := cf.header()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			werr = err
+			break
+		}
+		switch {
+		case hd.missing:
+			if isObjectID(hd.oid) {
+				werr = emit(finding.Item{Path: hd.oid, Skip: &finding.Skipped{Path: hd.oid, Reason: finding.SkipMissing, Detail: "object " + hd.oid + " is reachable but not in the repository"}})
+			}
+			// Otherwise the rest of a file name holding a newline, which
+			// rev-list prints as is.
+		case hd.typ == "blob":
+			p.Blobs++
+			p.Bytes += hd.size
+			it := finding.Item{Path: hd.rest, Stage: rules.StageCommitted, Blob: hd.oid}
+			if it, werr = cf.blob(hd, it, h.MaxBlobSize, bud); werr == nil {
+				if it.Skip != nil {
+					it.Skip.Detail += " (blob " + hd.oid + ")"
+				}
+				werr = emit(it)
+			}
+		default:
+			// Commits: the blob filter lets some through (git 2.39 lists
+			// the tips); they are counted separately.
+			werr = cf.discard(hd)
+		}
+		if werr != nil {
+			break
+		}
+		if h.Progress != nil && time.Since(last) >= 250*time.Millisecond {
+			last = time.Now()
+			p.Elapsed = last.Sub(start)
+			select {
+			case p.TotalObjects = <-total:
+			default:
+			}
+			h.Progress(p)
+		}
+	}
+	if werr != nil {
+		cancel()
+	}
+	ferr := <-feedErr
+	rerr := rl.wait(ctx)
+	var cerr error
+	for _, c := range cfs {
+		if err := c.close(ctx); err != nil && cerr == nil {
+			cerr = err
+		}
+	}
+	if cerr == nil && ferr != nil && ctx.Err() == nil {
+		cerr = fmt.Errorf("git cat-file: %w", ferr)
+	}
+	if werr == nil && rerr == nil && cerr == nil {
+		out, err := h.Git.output(ctx, append(append([]string{"rev-list", "--count"}, h.revs()...), "--")...)
+		if err != nil {
+			return err
+		}
+		h.Commits, _ = strconv.Atoi(strings.TrimSpace(string(out)))
+		p.Commits = h.Commits
+	}
+	if h.Progress != nil && werr == nil {
+		p.Elapsed, p.Done = time.Since(start), true
+		h.Progress(p)
+	}
+	switch {
+	case werr != nil:
+		return werr
+	case rerr != nil:
+		return rerr
+	}
+	return cerr
+}
+
+// countObjects counts what Walk will read, for an ETA; 0 if it fails.
+func (h *History) countObjects(ctx context.Context) int {
+	args := append([]string{"rev-list", "--objects", "--filter=object:type=blob", "--filter-provided-objects", "--no-object-names"}, h.revs()...)
+	s, err := h.Git.start(ctx, nil, append(args, "--")...)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	r := bufio.NewReaderSize(s.out, 64<<10)
+	for {
+		_, err := r.ReadSlice('\n')
+		if err != nil {
+			break
+		}
+		n++
+	}
+	if s.wait(ctx) != nil {
+		return 0
+	}
+	return n
+}
+
+func isObjectID(s string) bool {
+	if len(s) != 40 && len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// place is one commit adding a blob at a path.
+type place struct {
+	order  int // position of the commit in the log, parents first
+	commit *finding.Commit
+	path   string
+}
+
+// Attribute turns the result of scanning h into one finding per distinct
+// token: where it was first added (the commit, path and line, in the order of
+// "git log --reverse --topo-order", so parents before children) and, in
+// Occurrences, in how many places (commit, path, line) the history adds it.
+// Whoever scans h calls it after Scan.
+//
+// Only blobs with findings are attributed: one "git log --raw" pass (tree
+// diffs, no content) finds the commits that add them; if a blob is only
+// ever added by a merge commit, a second pass over merges finds it. A blob
+// that no commit adds (reachable through a tag, say) keeps the path it was
+// reached by and no commit.
+//
+// Findings stay sorted like any Result (path, line, column, rule, commit).
+func (h *History) Attribute(ctx context.Context, res *finding.Result) error {
+	if len(res.Findings) == 0 {
+		return nil
+	}
+	places := map[string][]place{}
+	for _, f := range res.Findings {
+		places[f.Blob] = nil
+	}
+	order := 0
+	collect := func(lc *logCommit) error {
+		order++
+		var commit *finding.Commit
+		for _, c := range lc.changes {
+			if c.status == 'D' {
+				continue
+			}
+			if ps, ok := places[c.dstOID]; ok {
+				if commit == nil {
+					cc := lc.commit
+					commit = &cc
+				}
+				places[c.dstOID] = append(ps, place{order: order, commit: commit, path: c.dstPath})
+			}
+		}
+		return nil
+	}
+	base := append([]string{"log", logFormat, "--reverse", "--topo-order", "--root", "-z", "--raw", "--no-abbrev", "--no-renames", "--ignore-submodules=none"}, "--diff-merges=off")
+	if err := h.gitLog(ctx, append(base, h.revs()...), collect); err != nil {
+		return err
+	}
+	unattributed := false
+	for _, ps := range places {
+		if len(ps) == 0 {
+			unattributed = true
+		}
+	}
+	if unattributed {
+		order = 0
+		mergeOnly := map[string][]place{}
+		for b, ps := range places {
+			if len(ps) == 0 {
+				mergeOnly[b] = nil
+			}
+		}
+		saved := places
+		places = mergeOnly
+		args := append([]string{"log", logFormat, "--reverse", "--topo-order", "-z", "--raw", "--no-abbrev", "--no-renames", "--merges", "--diff-merges=first-parent"}, h.revs()...)
+		if err := h.gitLog(ctx, args, collect); err != nil {
+			return err
+		}
+		for b, ps := range places {
+			for i := range ps {
+				ps[i].order += 1 << 40 // after every ordinary commit
+			}
+			saved[b] = ps
+		}
+		places = saved
+	}
+
+	type occurrence struct {
+		f *finding.Finding
+		p place
+	}
+	key := func(f *finding.Finding) [2]string { return [2]string{f.Rule.ID, f.Secret} }
+	groups := map[[2]string][]occurrence{}
+	var keys [][2]string
+	for i := range res.Findings {
+		f := &res.Findings[i]
+		k := key(f)
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		ps := places[f.Blob]
+		if len(ps) == 0 {
+			ps = []place{{order: 1 << 50, path: f.Path}}
+		}
+		for _, p := range ps {
+			groups[k] = append(groups[k], occurrence{f, p})
+		}
+	}
+	out := make([]finding.Finding, 0, len(keys))
+	byConf := map[rules.Confidence]int{}
+	for _, k := range keys {
+		occ := groups[k]
+		// The same place can come twice: one blob with the token on two
+		// lines is two places, the same line reached twice is one.
+		type where struct {
+			order      int
+			path       string
+			line, col  int
+			commitHash string
+		}
+		seen := map[where]bool{}
+		var first *occurrence
+		n := 0
+		for i := range occ {
+			o := &occ[i]
+			w := where{o.p.order, o.p.path, o.f.Line, o.f.Column, commitHash(o.p.commit)}
+			if seen[w] {
+				continue
+			}
+			seen[w] = true
+			n++
+			if first == nil || cmp.Or(cmp.Compare(o.p.order, first.p.order), cmp.Compare(o.p.path, first.p.path),
+				cmp.Compare(o.f.Line, first.f.Line), cmp.Compare(o.f.Column, first.f.Column)) < 0 {
+				first = o
+			}
+		}
+		f := *first.f
+		f.Path, f.Commit, f.Occurrences = first.p.path, first.p.commit, n
+		out = append(out, f)
+		byConf[f.Confidence]++
+	}
+	res.Findings = out
+	for _, c := range []rules.Confidence{rules.High, rules.Medium, rules.Low} {
+		res.Stats.ByConfidence[c] = byConf[c]
+	}
+	if byConf[rules.Lookalike] > 0 {
+		res.Stats.ByConfidence[rules.Lookalike] = byConf[rules.Lookalike]
+	}
+	slices.SortFunc(res.Findings, func(a, b finding.Finding) int { return finding.CompareFindings(&a, &b) })
+	return nil
+}
+
+// gitLog runs a raw-only git log and feeds its commits to fn.
+func (h *History) gitLog(ctx context.Context, args []string, fn func(*logCommit) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s, err := h.Git.start(ctx, nil, append(args, "--")...)
+	if err != nil {
+		return err
+	}
+	r := bufio.NewReaderSize(s.out, 64<<10)
+	perr := readLog(r, false, fn)
+	if perr != nil {
+		cancel()
+	}
+	io.Copy(io.Discard, r)
+	werr := s.wait(ctx)
+	if perr != nil {
+		return perr
+	}
+	return werr
+}
+
+// commitHash is c's hash, "" for none.
+func commitHash(c *finding.Commit) string {
+	if c == nil {
+		return ""
+	}
+	return c.Hash
+}
+
+// CommitsWalked is the number of commits the last Walk reached.
+func (h *History) CommitsWalked() int { return h.Commits }

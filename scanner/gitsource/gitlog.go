@@ -1,0 +1,187 @@
+package gitsource
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/ghtoken/ghtoken/rules"
+	"github.com/ghtoken/ghtoken/scanner/finding"
+)
+
+// logFormat starts each commit of "git log -z" output. An author line
+// cannot hold a newline or a NUL (git ends header lines there).
+const logFormat = "--format=commit %H%n%an <%ae>%n%aI"
+
+// logCommit is one commit of a git log and the files it changed.
+type logCommit struct {
+	commit  finding.Commit
+	changes []fileChange
+}
+
+// readLog parses the output of "git log -z logFormat --raw [-p -U0]" and
+// calls fn for each commit in order.
+func readLog(r *bufio.Reader, withPatch bool, fn func(*logCommit) error) error {
+	for {
+		head, err := r.ReadBytes(0)
+		if err == io.EOF && len(head) == 0 {
+			return nil
+		}
+		if err != nil {
+			if err == io.EOF {
+				return fmt.Errorf("%w: truncated commit header", errDiffSyntax)
+			}
+			return err
+		}
+		c, err := parseCommitHeader(head[:len(head)-1])
+		if err != nil {
+			return err
+		}
+		if b, err := r.Peek(1); err == nil && b[0] == '\n' {
+			r.Discard(1)
+		}
+		lc := &logCommit{commit: c}
+		if lc.changes, err = parseRaw(r); err != nil {
+			return err
+		}
+		if withPatch && len(lc.changes) > 0 {
+			if err := parsePatch(r, lc.changes, true); err != nil {
+				return fmt.Errorf("commit %s: %w", c.Hash, err)
+			}
+		}
+		if err := fn(lc); err != nil {
+			return err
+		}
+	}
+}
+
+func parseCommitHeader(b []byte) (finding.Commit, error) {
+	lines := bytes.Split(b, []byte("\n"))
+	if len(lines) != 3 || !bytes.HasPrefix(lines[0], []byte("commit ")) {
+		return finding.Commit{}, fmt.Errorf("%w: commit header %q", errDiffSyntax, b)
+	}
+	c := finding.Commit{Hash: string(lines[0][len("commit "):]), Author: string(lines[1])}
+	if t, err := time.Parse(time.RFC3339, string(lines[2])); err == nil {
+		c.Date = t
+	}
+	return c, nil
+}
+
+// Range is the Source for a range of commits: each commit reachable from
+// Include (HEAD when empty) and from none of Exclude, oldest first. Each
+// commit's added lines are scanned (its diff against its first parent;
+// merge commits add nothing of their own here), so a token added in one
+// commit and removed in the next is still found: the history keeps it.
+// Findings carry the commit's hash, author and date.
+//
+// Walk runs one git log and one git cat-file for the whole range.
+type Range struct {
+	Git     Git
+	Include string
+	Exclude []string
+	// MaxBlobSize skips larger blobs without reading them; 0 = no limit.
+	MaxBlobSize int64
+	// Commits is set by Walk: the number of commits in the range.
+	Commits int
+}
+
+// Walk implements Source.
+func (rg *Range) Walk(ctx context.Context, emit func(finding.Item) error) error {
+	include := rg.Include
+	if include == "" {
+		include = "HEAD"
+	}
+	revs := []string{include}
+	for _, x := range rg.Exclude {
+		revs = append(revs, "^"+x)
+	}
+	args := append([]string{"log", logFormat, "--reverse", "--topo-order", "--diff-merges=off", "--root"}, diffArgs...)
+	args = append(append(args, revs...), "--")
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s, err := rg.Git.start(ctx, nil, args...)
+	if err != nil {
+		return err
+	}
+	cf, err := rg.Git.startCatFile(ctx, nil)
+	if err != nil {
+		cancel()
+		s.wait(ctx)
+		return err
+	}
+	bud := newBudget(defaultBudget)
+	r := bufio.NewReaderSize(s.out, 64<<10)
+	rg.Commits = 0
+	perr := readLog(r, true, func(lc *logCommit) error {
+		rg.Commits++
+		commit := lc.commit
+		var batch []finding.Item
+		var oids []string
+		for i := range lc.changes {
+			c := &lc.changes[i]
+			it := finding.Item{Path: c.dstPath, Stage: rules.StageCommitted, Commit: &commit, Size: -1, Blob: c.dstOID}
+			switch {
+			case c.status == 'D':
+				continue
+			case c.isGitlink():
+				continue // a submodule bump: its content is in another repository
+			case c.binary:
+			case c.added.Empty():
+				continue
+			default:
+				lines := c.added
+				it.Lines = &lines
+			}
+			batch = append(batch, it)
+			oids = append(oids, c.dstOID)
+		}
+		// Requests go out in groups, answers are read in order: one round
+		// trip per group rather than per file. A group's requests fit in
+		// the pipe to cat-file, so writing them never waits on reading.
+		const group = 128
+		for len(batch) > 0 {
+			n := min(len(batch), group)
+			if err := cf.requestAll(oids[:n]); err != nil {
+				return err
+			}
+			for _, it := range batch[:n] {
+				h, err := cf.header()
+				if err != nil {
+					return err
+				}
+				if h.missing {
+					it.Skip = &finding.Skipped{Path: it.Path, Reason: finding.SkipMissing, Detail: "object " + it.Blob + " of commit " + commit.Hash + " is not in the repository"}
+				} else if it, err = cf.blob(h, it, rg.MaxBlobSize, bud); err != nil {
+					return err
+				}
+				if err := emit(it); err != nil {
+					return err
+				}
+			}
+			batch, oids = batch[n:], oids[n:]
+		}
+		return nil
+	})
+	if perr != nil {
+		cancel()
+	}
+	io.Copy(io.Discard, r)
+	werr := s.wait(ctx)
+	cerr := cf.close(ctx)
+	switch {
+	case perr != nil:
+		if werr != nil && ctx.Err() == nil {
+			return werr
+		}
+		return perr
+	case werr != nil:
+		return werr
+	}
+	return cerr
+}
+
+// CommitsWalked is the number of commits the last Walk went through.
+func (rg *Range) CommitsWalked() int { return rg.Commits }

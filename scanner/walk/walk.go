@@ -1,0 +1,320 @@
+package walk
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/ghtoken/ghtoken/rules"
+	"github.com/ghtoken/ghtoken/scanner/finding"
+	"github.com/ghtoken/ghtoken/scanner/ignore"
+)
+
+// Paths is the Source for the working tree: each entry of Args is a
+// directory (walked), a file, or "-" for Stdin.
+//
+// A directory walk honours .gitignore files at every level, the repository's
+// .git/info/exclude and the .gitignore files between the repository's top and
+// the directory, unless NoIgnore is set. It never enters .git, does not follow
+// symbolic links (they are reported as skipped), and skips FIFOs, sockets and
+// devices without opening them. Entries are visited in lexical order, so the
+// walk is deterministic. Explicit arguments are followed even when they are
+// symbolic links, like find -H.
+type Paths struct {
+	Args     []string
+	NoIgnore bool
+	Stdin    io.Reader // read for "-"; os.Stdin when nil
+}
+
+// Walk implements Source.
+func (p *Paths) Walk(ctx context.Context, emit func(finding.Item) error) error {
+	args := p.Args
+	if len(args) == 0 {
+		args = []string{"."}
+	}
+	for _, arg := range args {
+		if arg == "-" {
+			in := p.Stdin
+			if in == nil {
+				in = os.Stdin
+			}
+			it := finding.Item{Path: "-", Size: -1, Stage: rules.StageStream, NoSizeLimit: true,
+				Open: func() (io.ReadCloser, error) { return io.NopCloser(in), nil }}
+			if err := emit(it); err != nil {
+				return err
+			}
+			continue
+		}
+		info, err := os.Stat(arg)
+		if err != nil {
+			return fmt.Errorf("scan %s: %w", arg, err)
+		}
+		display := filepath.ToSlash(filepath.Clean(arg))
+		if !info.IsDir() {
+			if err := emit(fileItem(arg, display, info)); err != nil {
+				return err
+			}
+			continue
+		}
+		w := walker{ctx: ctx, emit: emit, noIgnore: p.NoIgnore}
+		if err := w.walkRoot(arg, display); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fileItem makes the Item for a file whose type is known from info.
+func fileItem(abs, display string, info fs.FileInfo) finding.Item {
+	it := finding.Item{Path: display, Size: info.Size(), Stage: rules.StageWorkTree}
+	if !info.Mode().IsRegular() {
+		it.Skip = &finding.Skipped{Path: display, Reason: finding.SkipNotRegular, Detail: describeMode(info.Mode())}
+		return it
+	}
+	it.Open = func() (io.ReadCloser, error) { return openRegular(abs) }
+	return it
+}
+
+func describeMode(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe (FIFO): reading could block forever"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	case m&fs.ModeSymlink != 0:
+		return "symbolic link"
+	case m&fs.ModeIrregular != 0:
+		return "irregular file"
+	}
+	return "not a regular file (" + m.Type().String() + ")"
+}
+
+// checkRegular returns f if it is a regular file, and closes it otherwise.
+func checkRegular(f *os.File) (io.ReadCloser, error) {
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		f.Close()
+		return nil, &finding.SkipError{Reason: finding.SkipNotRegular, Detail: describeMode(info.Mode())}
+	}
+	return sizedFile{f, info.Size()}, nil
+}
+
+// sizedFile is an open file that knows its size at open time.
+type sizedFile struct {
+	*os.File
+	size int64
+}
+
+func (f sizedFile) Size() int64 { return f.size }
+
+type walker struct {
+	ctx      context.Context
+	emit     func(finding.Item) error
+	noIgnore bool
+	// prefix is the display path of the walk's root ("" for "."), rel the
+	// path of the directory being walked relative to it. rel is one buffer
+	// for the whole walk, not a string per level: 10,000 levels of
+	// nesting would otherwise hold hundreds of MiB of paths.
+	prefix string
+	rel    []byte
+}
+
+// walkRoot walks the directory abs, displayed as display.
+func (w *walker) walkRoot(abs, display string) error {
+	var stack ignore.Stack
+	if !w.noIgnore {
+		var err error
+		stack, err = outerIgnores(abs)
+		if err != nil {
+			return err
+		}
+	}
+	w.prefix = display
+	if w.prefix == "." {
+		w.prefix = ""
+	}
+	w.rel = w.rel[:0]
+	return w.walkDir(dirRef{abs: abs}, stack)
+}
+
+// outerIgnores loads the ignore files that apply to dir from outside it: the
+// repository's info/exclude and the .gitignore files from the repository's top
+// down to dir's parent. Their patterns are re-rooted so that they apply to
+// paths relative to dir.
+func outerIgnores(dir string) (ignore.Stack, error) {
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	top := ""
+	for d := absDir; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			top = d
+			break
+		}
+		if filepath.Dir(d) == d {
+			return nil, nil // not in a repository: only the walk's own .gitignore files apply
+		}
+	}
+	var files []*ignore.File
+	if info, err := os.Stat(filepath.Join(top, ".git")); err == nil && info.IsDir() {
+		if data, err := os.ReadFile(filepath.Join(top, ".git", "info", "exclude")); err == nil {
+			files = append(files, ignore.Parse("", data))
+		}
+	}
+	rel, err := filepath.Rel(top, absDir)
+	if err != nil {
+		return nil, err
+	}
+	relSlash := filepath.ToSlash(rel)
+	if relSlash == "." {
+		relSlash = ""
+	}
+	// .gitignore files strictly above dir; dir's own is read by walkDir.
+	parts := []string{}
+	if relSlash != "" {
+		parts = strings.Split(relSlash, "/")
+	}
+	for i := range parts {
+		d := path.Join(parts[:i]...)
+		data, err := os.ReadFile(filepath.Join(top, filepath.FromSlash(d), ".gitignore"))
+		if err != nil {
+			continue
+		}
+		files = append(files, ignore.Parse(d, data))
+	}
+	// Re-root: a pattern file at d (relative to top) sees paths as
+	// relSlash/<path under dir>; express that with a prefixed view.
+	var stack ignore.Stack
+	for _, f := range files {
+		stack = append(stack, f.Rerooted(relSlash))
+	}
+	return stack, nil
+}
+
+// walkDir walks dir, whose path relative to the walk's root is w.rel.
+func (w *walker) walkDir(dir dirRef, stack ignore.Stack) error {
+	if err := w.ctx.Err(); err != nil {
+		return err
+	}
+	rel := string(w.rel)
+	display := w.prefix
+	if rel != "" {
+		display = join(w.prefix, rel)
+	}
+	// The directory is listed before its .gitignore is read: when it
+	// cannot be (permissions, too many open files), the directory is the
+	// one thing reported.
+	entries, err := dir.readDir()
+	if err != nil && len(entries) == 0 {
+		label := display
+		if label == "" {
+			label = "."
+		}
+		return w.emitSkip(label+"/", finding.SkipUnreadable, err.Error())
+	}
+	// Only a listed .gitignore is read: one system call less per
+	// directory.
+	hasIgnore := slices.ContainsFunc(entries, func(e fs.DirEntry) bool { return e.Name() == ".gitignore" })
+	if !w.noIgnore && hasIgnore {
+		if data, err := dir.readFile(".gitignore"); err != nil {
+			if err := w.emitSkip(join(display, ".gitignore"), finding.SkipUnreadable, err.Error()); err != nil {
+				return err
+			}
+		} else {
+			stack = stack.WithData(rel, data)
+		}
+	}
+	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	// rel and display are not used past this point: deep down, strings
+	// kept alive at every level of the recursion would add up to O(depth²).
+	for _, e := range entries {
+		name := e.Name()
+		childRel := w.child(name)
+		childDisplay := join(w.prefix, childRel)
+		typ := e.Type()
+		if typ.IsDir() {
+			if name == ".git" {
+				continue
+			}
+			if !w.noIgnore && stack.Ignored(childRel, true) {
+				continue
+			}
+			child, err := dir.child(name)
+			if err != nil {
+				if err := w.emitSkip(childDisplay+"/", finding.SkipUnreadable, err.Error()); err != nil {
+					return err
+				}
+				continue
+			}
+			n := len(w.rel)
+			if n > 0 {
+				w.rel = append(w.rel, '/')
+			}
+			w.rel = append(w.rel, name...)
+			err = w.walkDir(child, stack)
+			child.close()
+			w.rel = w.rel[:n]
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		if !w.noIgnore && stack.Ignored(childRel, false) {
+			continue
+		}
+		switch {
+		case typ&fs.ModeSymlink != 0:
+			target, _ := dir.readlink(name)
+			err = w.emitSkip(childDisplay, finding.SkipSymlink, "symbolic link to "+target+" (not followed)")
+		case typ.IsRegular():
+			// The size comes from the worker's fstat: a stat here would
+			// cost a second system call per file.
+			open, done, oerr := dir.opener(name)
+			if oerr != nil {
+				err = w.emitSkip(childDisplay, finding.SkipUnreadable, oerr.Error())
+				break
+			}
+			err = w.emit(finding.Item{Path: childDisplay, Size: -1, Stage: rules.StageWorkTree, Open: open})
+			done(err == nil)
+		default:
+			err = w.emitSkip(childDisplay, finding.SkipNotRegular, describeMode(typ))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// child returns the path of name in the directory being walked, relative
+// to the walk's root.
+func (w *walker) child(name string) string {
+	if len(w.rel) == 0 {
+		return name
+	}
+	return string(w.rel) + "/" + name
+}
+
+func (w *walker) emitSkip(display string, reason finding.SkipReason, detail string) error {
+	return w.emit(finding.Item{Path: display, Skip: &finding.Skipped{Path: display, Reason: reason, Detail: detail}})
+}
+
+func join(dir, name string) string {
+	if dir == "" {
+		return name
+	}
+	return dir + "/" + name
+}
