@@ -149,12 +149,9 @@ func (c *Config) check(pass *analysis.Pass, tf *token.File, src []byte, literals
 	}
 	// Other tools' directives matter only where there is a token; ghtoken's
 	// own are always read, to report those without a reason or unused.
-	dirs := directives(src, tf, !c.NoForeignAllow && len(matches) > 0)
+	dirs := directives(src, tf, 0, !c.NoForeignAllow && len(matches) > 0)
 	if comments != nil {
-		dirs = slices.DeleteFunc(dirs, func(d directive) bool {
-			at := tf.Offset(tf.LineStart(d.line)) + d.col
-			return !inside(comments, at, at+len(d.name))
-		})
+		dirs = slices.DeleteFunc(dirs, func(d fileDirective) bool { return !inside(comments, d.Start, d.End) })
 	}
 	used := make([]bool, len(dirs))
 	for _, m := range matches {
@@ -166,58 +163,70 @@ func (c *Config) check(pass *analysis.Pass, tf *token.File, src []byte, literals
 			used[i] = true
 			continue
 		}
-		report(pass, tf, src, m)
+		pass.Report(diagnostic(tf, m.Text(src), m))
 	}
+	reportDirectives(pass, tf, dirs, used)
+}
+
+// reportDirectives reports ghtoken directives without a reason, and those
+// that allowed nothing.
+func reportDirectives(pass *analysis.Pass, tf *token.File, dirs []fileDirective, used []bool) {
 	for i, d := range dirs {
-		pos := tf.LineStart(d.line) + token.Pos(d.col)
+		pos := tf.Pos(d.Start)
 		switch {
-		case d.foreign:
-		case d.reason == "":
+		case d.Foreign:
+		case d.Reason == "":
 			pass.Report(analysis.Diagnostic{Pos: pos, Category: "directive",
-				Message: d.name + " needs a reason (" + d.name + " <why this is not a leak>); without one it suppresses nothing"})
+				Message: d.Name + " needs a reason (" + d.Name + " <why this is not a leak>); without one it suppresses nothing"})
 		case !used[i]:
 			pass.Report(analysis.Diagnostic{Pos: pos, Category: "directive",
-				Message: "unused " + d.name + " directive: no token on the line it applies to"})
+				Message: "unused " + d.Name + " directive: no token on the line it applies to"})
 		}
 	}
 }
 
-// checkPieces checks each string literal and comment on its own.
+// checkPieces checks each string literal and comment on its own, for a file
+// whose bytes the driver cannot give: the directives are read from the
+// comments, so they allow tokens here as they do everywhere else. Only the
+// keyword context of legacy tokens across pieces is lost.
 func (c *Config) checkPieces(pass *analysis.Pass, f *ast.File, tf *token.File) {
-	var pieces []struct {
+	type piece struct {
 		pos  token.Pos
 		text string
 	}
+	var pieces []piece
+	var dirs []fileDirective
 	for _, g := range f.Comments {
 		for _, cm := range g.List {
-			pieces = append(pieces, struct {
-				pos  token.Pos
-				text string
-			}{cm.Pos(), cm.Text})
+			pieces = append(pieces, piece{cm.Pos(), cm.Text})
+			dirs = append(dirs, directives([]byte(cm.Text), tf, tf.Offset(cm.Pos()), !c.NoForeignAllow)...)
 		}
 	}
 	ast.Inspect(f, func(n ast.Node) bool {
 		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
-			pieces = append(pieces, struct {
-				pos  token.Pos
-				text string
-			}{lit.Pos(), lit.Value})
+			pieces = append(pieces, piece{lit.Pos(), lit.Value})
 		}
 		return true
 	})
+	used := make([]bool, len(dirs))
 	for _, p := range pieces {
-		for _, m := range rules.Find([]byte(p.text), rules.Options{Path: tf.Name()}, nil) {
+		text := []byte(p.text)
+		for _, m := range rules.Find(text, rules.Options{Path: tf.Name()}, nil) {
+			secret := m.Text(text)
 			m.Start += tf.Offset(p.pos)
 			m.End += tf.Offset(p.pos)
-			pass.Report(diagnostic(tf, p.text[m.Start-tf.Offset(p.pos):m.End-tf.Offset(p.pos)], m))
+			if i := suppressor(dirs, tf.Line(tf.Pos(m.Start))); i >= 0 {
+				used[i] = true
+				continue
+			}
+			pass.Report(diagnostic(tf, secret, m))
 		}
 	}
+	reportDirectives(pass, tf, dirs, used)
 }
 
-func report(pass *analysis.Pass, tf *token.File, src []byte, m rules.Match) {
-	pass.Report(diagnostic(tf, string(src[m.Start:m.End]), m))
-}
-
+// diagnostic reports m, whose decoded token is secret: the message masks the
+// token itself, never the encoded text it was found in.
 func diagnostic(tf *token.File, secret string, m rules.Match) analysis.Diagnostic {
 	steps := rules.RemediationFor(m.Rule, rules.Place{Path: tf.Name()}, rules.Facts{ExpiresAt: m.ExpiresAt})
 	return analysis.Diagnostic{

@@ -18,14 +18,14 @@ func FuzzDirectives(f *testing.F) {
 		tf := fset.AddFile("f.go", -1, len(src))
 		tf.SetLinesForContent([]byte(src))
 		lines := strings.Split(src, "\n")
-		for _, d := range directives([]byte(src), tf, true) {
-			if d.line < 1 || d.line > len(lines) || d.col < 0 || d.col+len(d.name) > len(lines[d.line-1]) {
+		for _, d := range directives([]byte(src), tf, 0, true) {
+			if d.line < 1 || d.line > len(lines) || d.col < 0 || d.col+d.End-d.Start > len(lines[d.line-1]) {
 				t.Fatalf("directive %+v outside the file", d)
 			}
-			if lines[d.line-1][d.col:d.col+len(d.name)] != d.name {
-				t.Fatalf("directive %+v does not point at its text", d)
+			if w := lines[d.line-1][d.col : d.col+d.End-d.Start]; strings.ReplaceAll(w, "pragma:a", "pragma: a") != d.Name {
+				t.Fatalf("directive %+v does not point at its text %q", d, w)
 			}
-			if d.target != d.line && d.target != d.line+1 || strings.Contains(d.reason, "\n") {
+			if d.target != d.line && d.target != d.line+1 || strings.Contains(d.Reason, "\n") {
 				t.Fatalf("directive %+v", d)
 			}
 		}
