@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/ghtoken/ghtoken/report"
 	"github.com/ghtoken/ghtoken/scanner/suppress"
 )
 
@@ -56,7 +57,7 @@ func (e *env) baseline(args []string) int {
 		out = file
 	}
 	if code == exitError { // --strict and a file could not be read
-		writeWarnings(e.stderr, r.Result)
+		report.WriteWarnings(e.stderr, r.Result)
 		fmt.Fprintln(e.stderr, "ghtoken baseline: not written: some files could not be scanned (--strict)")
 		return exitError
 	}
@@ -73,8 +74,8 @@ func (e *env) baseline(args []string) int {
 			return exitError
 		}
 	}
-	fmt.Fprintf(e.stderr, "ghtoken baseline: %d %s recorded\n", len(doc.Findings), plural(len(doc.Findings), "token", "tokens"))
-	writeSummary(e.stderr, r)
-	writeWarnings(e.stderr, r.Result)
+	fmt.Fprintf(e.stderr, "ghtoken baseline: %d %s recorded\n", len(doc.Findings), report.Plural(len(doc.Findings), "token", "tokens"))
+	report.WriteSummary(e.stderr, r)
+	report.WriteWarnings(e.stderr, r.Result)
 	return exitClean
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -25,20 +24,7 @@ func ghtoken(t *testing.T, stdin string, args ...string) (int, string, string) {
 
 // tree writes files (slash-separated names, placeholders expanded into
 // tokens) into a new temporary directory and returns it.
-func tree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(rulestest.Expand(content)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
+func tree(t *testing.T, files map[string]string) string { return rulestest.Tree(t, files) }
 
 func TestExitCodes(t *testing.T) {
 	clean := tree(t, map[string]string{"a.txt": "nothing here\n", "b.txt": "${ghp~:look}\n"})

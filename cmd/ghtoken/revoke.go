@@ -14,6 +14,7 @@ import (
 	"github.com/mattn/go-isatty"
 
 	"github.com/ghtoken/ghtoken/github"
+	"github.com/ghtoken/ghtoken/report"
 	"github.com/ghtoken/ghtoken/rules"
 	"github.com/ghtoken/ghtoken/scanner"
 	"github.com/ghtoken/ghtoken/scanner/finding"
@@ -85,7 +86,7 @@ func (e *env) revoke(args []string) int {
 		}
 	})
 	if len(misplaced) > 0 {
-		fmt.Fprintf(e.stderr, "ghtoken revoke: %s %s not apply to revoke (it prints no report and never sends look-alikes)\n", strings.Join(misplaced, ", "), plural(len(misplaced), "does", "do"))
+		fmt.Fprintf(e.stderr, "ghtoken revoke: %s %s not apply to revoke (it prints no report and never sends look-alikes)\n", strings.Join(misplaced, ", "), report.Plural(len(misplaced), "does", "do"))
 		return exitError
 	}
 	api, err := e.apiClient(f.githubAPIURL)
@@ -132,7 +133,7 @@ func (e *env) revoke(args []string) int {
 	if len(send) == 0 {
 		return exitFindings
 	}
-	fmt.Fprintf(e.stdout, "Will revoke %d %s through %s/credentials/revoke:\n", len(send), plural(len(send), "token", "tokens"), api.BaseURL)
+	fmt.Fprintf(e.stdout, "Will revoke %d %s through %s/credentials/revoke:\n", len(send), report.Plural(len(send), "token", "tokens"), api.BaseURL)
 	for _, c := range send {
 		fmt.Fprintf(e.stdout, "  %s  %s  %s\n", rules.Mask(c.rule, c.secret), c.rule.ID, c.place())
 	}
@@ -149,7 +150,7 @@ func (e *env) revoke(args []string) int {
 			fmt.Fprintln(e.stderr, "ghtoken revoke: no terminal to ask for confirmation on; nothing was sent. Revocation cannot be undone: rerun with --yes to revoke them.")
 			return exitError
 		}
-		fmt.Fprintf(e.stderr, "Revoke these %d %s? GitHub revokes them at once and emails their owners; this cannot be undone. Type \"yes\" to confirm: ", len(send), plural(len(send), "token", "tokens"))
+		fmt.Fprintf(e.stderr, "Revoke these %d %s? GitHub revokes them at once and emails their owners; this cannot be undone. Type \"yes\" to confirm: ", len(send), report.Plural(len(send), "token", "tokens"))
 		answer, _ := bufio.NewReader(e.stdin).ReadString('\n')
 		if strings.TrimSpace(answer) != "yes" {
 			fmt.Fprintln(e.stdout, "Not confirmed: nothing was sent.")
@@ -180,14 +181,14 @@ func (e *env) revoke(args []string) int {
 	if code == exitError {
 		fmt.Fprintln(e.stderr, "ghtoken revoke: some tokens were not revoked; revoke them by hand (see each finding's remediation)")
 	} else {
-		fmt.Fprintf(e.stdout, "GitHub accepted %d %s for revocation; each owner is notified by email.\n", len(send), plural(len(send), "token", "tokens"))
+		fmt.Fprintf(e.stdout, "GitHub accepted %d %s for revocation; each owner is notified by email.\n", len(send), report.Plural(len(send), "token", "tokens"))
 	}
 	return code
 }
 
 func (c revokeCandidate) place() string {
 	if c.more > 0 {
-		return fmt.Sprintf("%s (and %d more %s)", c.where, c.more, plural(c.more, "place", "places"))
+		return fmt.Sprintf("%s (and %d more %s)", c.where, c.more, report.Plural(c.more, "place", "places"))
 	}
 	return c.where
 }
@@ -208,7 +209,7 @@ func (e *env) candidatesFromScan(paths []string, f scanFlags) ([]revokeCandidate
 	if err != nil {
 		return nil, err
 	}
-	writeWarnings(e.stderr, res)
+	report.WriteWarnings(e.stderr, res)
 	if f.strict && exitCode(&finding.Result{Skipped: res.Skipped}, true) == exitError {
 		return nil, fmt.Errorf("--strict: some files could not be read (see the warnings above); nothing was sent")
 	}

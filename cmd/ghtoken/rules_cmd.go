@@ -1,12 +1,11 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 
-	"github.com/ghtoken/ghtoken/rules"
+	"github.com/ghtoken/ghtoken/report"
 )
 
 const rulesUsage = `Usage: ghtoken rules [--format text|json]
@@ -27,41 +26,8 @@ func (e *env) rules(args []string) int {
 		fmt.Fprintf(e.stderr, "ghtoken rules: bad arguments %q\n%s", args, rulesUsage)
 		return exitError
 	}
-	type jsonRule struct {
-		ID          string   `json:"id"`
-		Title       string   `json:"title"`
-		Matches     string   `json:"matches"`
-		Confidence  string   `json:"confidence"`
-		Remediation []string `json:"remediation"`
-	}
-	var list []jsonRule
-	for _, r := range rules.All() {
-		list = append(list, jsonRule{r.ID, r.Title, r.Matches, r.Confidence.String(), rules.Remediation(r, rules.Place{})})
-	}
-	ew := &errWriter{w: e.stdout}
-	switch *format {
-	case "json":
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		ew.err = enc.Encode(list)
-	case "text":
-		for _, r := range list {
-			ew.printf("%s\n  %s [%s]\n  matches: %s\n", r.ID, r.Title, r.Confidence, wrap(r.Matches, 84, "           "))
-			for i, step := range r.Remediation {
-				bullet := "- "
-				if i == 0 {
-					bullet = "→ "
-				}
-				ew.printf("  %s%s\n", bullet, wrap(step, 84, "    "))
-			}
-			ew.printf("\n")
-		}
-	default:
-		fmt.Fprintf(e.stderr, "ghtoken rules: unknown format %q (want text or json)\n", *format)
-		return exitError
-	}
-	if ew.err != nil {
-		fmt.Fprintf(e.stderr, "ghtoken rules: %v\n", ew.err)
+	if err := report.Rules(e.stdout, *format); err != nil {
+		fmt.Fprintf(e.stderr, "ghtoken rules: %v\n", err)
 		return exitError
 	}
 	return exitClean

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ghtoken/ghtoken/github"
+	"github.com/ghtoken/ghtoken/report"
 	"github.com/ghtoken/ghtoken/scanner"
 	"github.com/ghtoken/ghtoken/scanner/finding"
 	"github.com/ghtoken/ghtoken/scanner/suppress"
@@ -159,7 +160,7 @@ func (e *env) scan(args []string) int {
 		fmt.Fprintf(e.stderr, "ghtoken scan: %v\nRun \"ghtoken help scan\" for usage.\n", err)
 		return exitError
 	}
-	rep, err := reporterFor(f.format)
+	rep, err := report.For(f.format)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "ghtoken scan: %v\n", err)
 		return exitError
@@ -218,7 +219,7 @@ func (e *env) scan(args []string) int {
 	}
 	if f.format != "text" || file != nil {
 		// Machine formats keep stdout clean; people still see what happened.
-		writeSummary(e.stderr, r)
+		report.WriteSummary(e.stderr, r)
 	}
 	if f.format == "github" {
 		if p := e.getenv("GITHUB_STEP_SUMMARY"); p != "" {
@@ -228,7 +229,7 @@ func (e *env) scan(args []string) int {
 			}
 		}
 	}
-	writeWarnings(e.stderr, r.Result)
+	report.WriteWarnings(e.stderr, r.Result)
 	if f.staged && code == exitFindings {
 		writeStagedAdvice(e.stderr)
 	}
@@ -238,7 +239,7 @@ func (e *env) scan(args []string) int {
 // runScan loads the suppressions, scans and returns the report with the exit
 // status it calls for; on error it has told the user and returns nil.
 // useBaseline is false when making a new baseline.
-func (e *env) runScan(paths []string, f *scanFlags, useBaseline bool) (*report, int) {
+func (e *env) runScan(paths []string, f *scanFlags, useBaseline bool) (*report.Report, int) {
 	baseline := f.baseline
 	if !useBaseline {
 		baseline = ""
@@ -274,7 +275,7 @@ func (e *env) runScan(paths []string, f *scanFlags, useBaseline bool) (*report, 
 		}
 		sup.Apply(res)
 	}
-	r := &report{Result: res, ShowSecrets: f.showSecrets, ShowLookalikes: f.showLookalikes, Colour: e.colour,
+	r := &report.Report{Result: res, ShowSecrets: f.showSecrets, ShowLookalikes: f.showLookalikes, Colour: e.colour,
 		Start: start, End: time.Now(), Version: version()}
 	return r, exitCode(res, f.strict)
 }
@@ -307,12 +308,12 @@ func scanRoot(paths []string) string {
 
 // appendStepSummary appends the Markdown job summary to the file GitHub
 // Actions names in GITHUB_STEP_SUMMARY.
-func appendStepSummary(path string, r *report) error {
+func appendStepSummary(path string, r *report.Report) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
 		return err
 	}
-	err = writeStepSummary(f, r)
+	err = report.WriteStepSummary(f, r)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

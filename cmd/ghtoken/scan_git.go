@@ -9,6 +9,7 @@ import (
 
 	"github.com/mattn/go-isatty"
 
+	"github.com/ghtoken/ghtoken/report"
 	"github.com/ghtoken/ghtoken/scanner"
 	"github.com/ghtoken/ghtoken/scanner/finding"
 	"github.com/ghtoken/ghtoken/scanner/gitsource"
@@ -138,7 +139,7 @@ func (p *progressLine) update(h gitsource.HistoryProgress) {
 	if s := h.Elapsed.Seconds(); s > 0 {
 		rate = float64(h.Bytes) / s
 	}
-	line := fmt.Sprintf("ghtoken: %d blobs, %s, %s/s", h.Blobs, humanBytes(h.Bytes), humanBytes(int64(rate)))
+	line := fmt.Sprintf("ghtoken: %d blobs, %s, %s/s", h.Blobs, report.HumanBytes(h.Bytes), report.HumanBytes(int64(rate)))
 	if h.Done {
 		line += fmt.Sprintf(", %d commits", h.Commits)
 	}

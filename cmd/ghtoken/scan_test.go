@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ghtoken/ghtoken/report"
 	"github.com/ghtoken/ghtoken/rules"
 	"github.com/ghtoken/ghtoken/rules/rulestest"
 )
@@ -109,7 +110,7 @@ func TestBaselineRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, _ := runIn(t, dir, nil, "scan", "--baseline", ".ghtoken-baseline.json", "--format", "json")
-	var doc jsonDoc
+	var doc report.JSONDoc
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +122,7 @@ func TestBaselineRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, _ = runIn(t, dir, nil, "scan", "--baseline", ".ghtoken-baseline.json", "--format", "json")
-	doc = jsonDoc{}
+	doc = report.JSONDoc{}
 	json.Unmarshal([]byte(out), &doc)
 	if code != exitFindings || len(doc.Findings) != 1 || doc.Findings[0].Path != "c.txt" {
 		t.Errorf("new token: code %d, findings %+v", code, doc.Findings)
@@ -168,7 +169,7 @@ func TestScanRootIsRepositoryTop(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, _ := runIn(t, filepath.Join(dir, "sub"), nil, "scan", "dir", "--format", "json")
-	var doc jsonDoc
+	var doc report.JSONDoc
 	json.Unmarshal([]byte(out), &doc)
 	if code != exitFindings || len(doc.Findings) != 1 || doc.Findings[0].Path != "dir/b.txt" || doc.Stats.Suppressed["ignore-file"] != 1 {
 		t.Errorf("code %d, findings %+v, suppressed %v", code, doc.Findings, doc.Stats.Suppressed)

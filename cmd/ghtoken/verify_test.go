@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/ghtoken/ghtoken/rules/rulestest"
 )
@@ -296,27 +295,4 @@ func TestRevokeFromReportAndStdin(t *testing.T) {
 	if r.code != exitError || !strings.Contains(r.stderr, "is not a github-pat-classic token") || len(g.revoked) != 2 {
 		t.Errorf("edited report: exit %d, %d requests, %s", r.code, len(g.revoked), r.stderr)
 	}
-}
-
-func TestRelative(t *testing.T) {
-	now := mustTime(t, "2026-05-01T12:00:00Z")
-	for _, tt := range []struct{ t, want string }{
-		{"2026-04-28T11:00:00Z", "expired 3 days ago"},
-		{"2026-05-01T12:42:30Z", "valid for 42 more minutes"},
-		{"2026-05-01T12:01:00Z", "valid for 1 more minute"},
-		{"2026-05-01T17:00:00Z", "valid for 5 more hours"},
-	} {
-		if got := relative(mustTime(t, tt.t), now); got != tt.want {
-			t.Errorf("relative(%s) = %q, want %q", tt.t, got, tt.want)
-		}
-	}
-}
-
-func mustTime(t *testing.T, s string) time.Time {
-	t.Helper()
-	tm, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tm
 }

@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"fmt"
@@ -19,7 +19,7 @@ import (
 // textReporter writes one block per finding, for people, then a summary line.
 type textReporter struct{}
 
-func (textReporter) Report(w io.Writer, r *report) error {
+func (textReporter) Report(w io.Writer, r *Report) error {
 	ew := &errWriter{w: w}
 	paint := func(attrs ...color.Attribute) func(string) string {
 		c := color.New(attrs...)
@@ -37,15 +37,14 @@ func (textReporter) Report(w io.Writer, r *report) error {
 	}
 	for i := range r.Result.Findings {
 		f := &r.Result.Findings[i]
-		ew.printf("%s %s %s\n", loc(fmt.Sprintf("%s:%d:%d:", displayPath(f.Path), f.Line, f.Column)), bold(f.Rule.Title), conf[f.Confidence]("["+f.Confidence.String()+"]"))
+		ew.printf("%s %s %s\n", loc(fmt.Sprintf("%s:%d:%d:", DisplayPath(f.Path), f.Line, f.Column)), bold(f.Rule.Title), conf[f.Confidence]("["+f.Confidence.String()+"]"))
 		ew.printf("    token:       %s\n", r.secret(f))
 		ew.printf("    rule:        %s   fingerprint: %s\n", f.Rule.ID, f.Fingerprint)
-		now := time.Now()
-		for _, fact := range facts(f, now) {
+		for _, fact := range facts(f, r.End) {
 			ew.printf("    %-12s %s\n", fact[0]+":", fact[1])
 		}
 		if v := r.verification(f); v != nil {
-			ew.printf("    %-12s %s\n", "verified:", verificationText(v, now))
+			ew.printf("    %-12s %s\n", "verified:", verificationText(v, r.End))
 		}
 		if f.Confidence == rules.Lookalike {
 			ew.printf("    %s\n\n", dim("look-alike ("+f.Note+"): not a finding, listed because --show-lookalikes was given"))
@@ -63,7 +62,7 @@ func (textReporter) Report(w io.Writer, r *report) error {
 	if ew.err != nil {
 		return ew.err
 	}
-	writeSummary(w, r)
+	WriteSummary(w, r)
 	return nil
 }
 
@@ -74,7 +73,7 @@ func facts(f *finding.Finding, now time.Time) [][2]string {
 		out = append(out, [2]string{"commit", f.Commit.Hash + " by " + f.Commit.Author + " on " + f.Commit.Date.UTC().Format(time.DateOnly)})
 	}
 	if f.Occurrences > 1 {
-		out = append(out, [2]string{"history", fmt.Sprintf("first added here; %d other %s in the history", f.Occurrences-1, plural(f.Occurrences-1, "place holds it", "places hold it"))})
+		out = append(out, [2]string{"history", fmt.Sprintf("first added here; %d other %s in the history", f.Occurrences-1, Plural(f.Occurrences-1, "place holds it", "places hold it"))})
 	}
 	if f.OwnerUserID != 0 {
 		out = append(out, [2]string{"owner", fmt.Sprintf("GitHub user id %d (https://api.github.com/user/%d)", f.OwnerUserID, f.OwnerUserID)})
@@ -112,7 +111,7 @@ func relative(t, now time.Time) string {
 	case d >= 2*time.Hour:
 		n, unit = int(d.Hours()), "hour"
 	}
-	units := plural(n, unit, unit+"s")
+	units := Plural(n, unit, unit+"s")
 	if past {
 		return fmt.Sprintf("expired %d %s ago", n, units)
 	}
@@ -139,9 +138,9 @@ func wrap(s string, width int, indent string) string {
 	return b.String()
 }
 
-// writeSummary writes the one-line summary: findings by confidence, files,
+// WriteSummary writes the one-line summary: findings by confidence, files,
 // bytes, skips by reason, look-alikes, time.
-func writeSummary(w io.Writer, r *report) {
+func WriteSummary(w io.Writer, r *Report) error {
 	s := &r.Result.Stats
 	n := confirmedCount(r.Result)
 	var parts []string
@@ -152,11 +151,11 @@ func writeSummary(w io.Writer, r *report) {
 	}
 	head := "no findings"
 	if n > 0 {
-		head = fmt.Sprintf("%d %s (%s)", n, plural(n, "finding", "findings"), strings.Join(parts, ", "))
+		head = fmt.Sprintf("%d %s (%s)", n, Plural(n, "finding", "findings"), strings.Join(parts, ", "))
 	}
-	line := fmt.Sprintf("ghtoken: %s; %d %s scanned (%s)", head, s.FilesScanned, plural(s.FilesScanned, "file", "files"), humanBytes(s.BytesScanned))
+	line := fmt.Sprintf("ghtoken: %s; %d %s scanned (%s)", head, s.FilesScanned, Plural(s.FilesScanned, "file", "files"), HumanBytes(s.BytesScanned))
 	if s.Commits > 0 {
-		line += fmt.Sprintf(" from %d %s", s.Commits, plural(s.Commits, "commit", "commits"))
+		line += fmt.Sprintf(" from %d %s", s.Commits, Plural(s.Commits, "commit", "commits"))
 	}
 	if len(s.Skipped) > 0 {
 		var sk []string
@@ -171,49 +170,52 @@ func writeSummary(w io.Writer, r *report) {
 		line += fmt.Sprintf(", %d suppressed (%s)", k, suppressedSummary(r.Result))
 	}
 	if k := s.ByConfidence[rules.Lookalike]; k > 0 {
-		line += fmt.Sprintf(", %d %s", k, plural(k, "look-alike", "look-alikes"))
+		line += fmt.Sprintf(", %d %s", k, Plural(k, "look-alike", "look-alikes"))
 		if !r.ShowLookalikes {
 			line += " not shown (--show-lookalikes)"
 		}
 	}
 	line += fmt.Sprintf(" in %.2fs\n", s.Duration.Seconds())
-	fmt.Fprint(w, line)
+	_, err := io.WriteString(w, line)
+	return err
 }
 
-// writeWarnings tells people, on stderr, about files that could not be read:
+// WriteWarnings tells people, on stderr, about files that could not be read:
 // those are the skips that may hide a token.
 // It also lists the notices about suppressions (a directive without a reason,
 // an unused directive, an expired ignore entry).
-func writeWarnings(w io.Writer, res *finding.Result) {
+func WriteWarnings(w io.Writer, res *finding.Result) error {
+	ew := &errWriter{w: w}
 	for _, s := range res.Skipped {
 		if warnedSkip(s) {
-			fmt.Fprintf(w, "ghtoken: warning: %s: %s: %s\n", displayPath(s.Path), s.Reason, displayPath(s.Detail))
+			ew.printf("ghtoken: warning: %s: %s: %s\n", DisplayPath(s.Path), s.Reason, DisplayPath(s.Detail))
 		}
 	}
 	for _, n := range res.Notices {
-		fmt.Fprintf(w, "ghtoken: warning: %s: %s [%s]\n", noticePlace(n), n.Message, n.Code)
+		ew.printf("ghtoken: warning: %s: %s [%s]\n", noticePlace(n), n.Message, n.Code)
 	}
+	return ew.err
 }
 
 // noticePlace is "path:line:col", "path:line" or "path".
 func noticePlace(n finding.Notice) string {
 	switch {
 	case n.Column > 0:
-		return fmt.Sprintf("%s:%d:%d", displayPath(n.Path), n.Line, n.Column)
+		return fmt.Sprintf("%s:%d:%d", DisplayPath(n.Path), n.Line, n.Column)
 	case n.Line > 0:
-		return fmt.Sprintf("%s:%d", displayPath(n.Path), n.Line)
+		return fmt.Sprintf("%s:%d", DisplayPath(n.Path), n.Line)
 	}
-	return displayPath(n.Path)
+	return DisplayPath(n.Path)
 }
 
-func plural(n int, one, many string) string {
+func Plural(n int, one, many string) string {
 	if n == 1 {
 		return one
 	}
 	return many
 }
 
-func humanBytes(n int64) string {
+func HumanBytes(n int64) string {
 	switch {
 	case n >= 1<<30:
 		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
@@ -239,10 +241,10 @@ func sortedStrings(s []string) []string {
 	return s
 }
 
-// displayPath quotes a file name that holds control characters (a newline
+// DisplayPath quotes a file name that holds control characters (a newline
 // could forge a report line, an escape sequence drive the terminal) or
 // invalid UTF-8, Go-style; other names are shown as they are.
-func displayPath(p string) string {
+func DisplayPath(p string) string {
 	if !utf8.ValidString(p) || strings.ContainsFunc(p, unicode.IsControl) {
 		return strconv.Quote(p)
 	}

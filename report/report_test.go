@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"bytes"
@@ -55,9 +55,9 @@ func fixtureTokens() []string {
 
 // fixtureReport scans the fixture from inside it (relative paths) and fixes
 // everything that depends on the clock or the build.
-func fixtureReport(t *testing.T, lookalikes bool) *report {
+func fixtureReport(t *testing.T, lookalikes bool) *Report {
 	t.Helper()
-	dir := tree(t, fixture)
+	dir := rulestest.Tree(t, fixture)
 	t.Chdir(dir)
 	res, err := scanner.Scan(context.Background(), &walk.Paths{Args: []string{"."}}, scanner.Options{Lookalikes: lookalikes, Workers: 2})
 	if err != nil {
@@ -65,7 +65,7 @@ func fixtureReport(t *testing.T, lookalikes bool) *report {
 	}
 	res.Stats.Duration = 0
 	start := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
-	return &report{Result: res, ShowLookalikes: lookalikes, Start: start, End: start.Add(1500 * time.Millisecond), Version: "v0.0.0-test"}
+	return &Report{Result: res, ShowLookalikes: lookalikes, Start: start, End: start.Add(1500 * time.Millisecond), Version: "v0.0.0-test"}
 }
 
 func golden(t *testing.T, name string, got []byte) {
@@ -106,16 +106,16 @@ var schemaPath = func() string {
 func TestReportersGolden(t *testing.T) {
 	cases := []struct {
 		golden     string
-		rep        func(w *bytes.Buffer, r *report) error
+		rep        func(w *bytes.Buffer, r *Report) error
 		lookalikes bool
 	}{
-		{"text.golden", func(w *bytes.Buffer, r *report) error { return textReporter{}.Report(w, r) }, false},
-		{"json.golden", func(w *bytes.Buffer, r *report) error { return jsonReporter{}.Report(w, r) }, false},
-		{"sarif.golden", func(w *bytes.Buffer, r *report) error { return sarifReporter{}.Report(w, r) }, false},
-		{"sarif-lookalikes.golden", func(w *bytes.Buffer, r *report) error { return sarifReporter{}.Report(w, r) }, true},
-		{"github.golden", func(w *bytes.Buffer, r *report) error { return githubReporter{}.Report(w, r) }, false},
-		{"github-summary.golden", func(w *bytes.Buffer, r *report) error { return writeStepSummary(w, r) }, false},
-		{"gitlab.golden", func(w *bytes.Buffer, r *report) error { return gitlabReporter{}.Report(w, r) }, false},
+		{"text.golden", func(w *bytes.Buffer, r *Report) error { return textReporter{}.Report(w, r) }, false},
+		{"json.golden", func(w *bytes.Buffer, r *Report) error { return jsonReporter{}.Report(w, r) }, false},
+		{"sarif.golden", func(w *bytes.Buffer, r *Report) error { return sarifReporter{}.Report(w, r) }, false},
+		{"sarif-lookalikes.golden", func(w *bytes.Buffer, r *Report) error { return sarifReporter{}.Report(w, r) }, true},
+		{"github.golden", func(w *bytes.Buffer, r *Report) error { return githubReporter{}.Report(w, r) }, false},
+		{"github-summary.golden", func(w *bytes.Buffer, r *Report) error { return WriteStepSummary(w, r) }, false},
+		{"gitlab.golden", func(w *bytes.Buffer, r *Report) error { return gitlabReporter{}.Report(w, r) }, false},
 	}
 	tokens := fixtureTokens()
 	for _, tc := range cases {

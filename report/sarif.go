@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"crypto/sha256"
@@ -183,7 +183,7 @@ func bulletList(steps []string) string {
 	return b.String()
 }
 
-func (sarifReporter) Report(w io.Writer, r *report) error {
+func (sarifReporter) Report(w io.Writer, r *Report) error {
 	all := rules.All()
 	index := map[string]int{}
 	run := sarifRun{ColumnKind: "unicodeCodePoints", Results: []sarifResult{}}

@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"encoding/json"
@@ -11,15 +11,15 @@ import (
 // jsonReporter writes one JSON document (schema in README.md, version 1).
 type jsonReporter struct{}
 
-type jsonDoc struct {
+type JSONDoc struct {
 	Version  int           `json:"version"`
-	Findings []jsonFinding `json:"findings"`
-	Skipped  []jsonSkipped `json:"skipped"`
-	Notices  []jsonNotice  `json:"notices"`
-	Stats    jsonStats     `json:"stats"`
+	Findings []JSONFinding `json:"findings"`
+	Skipped  []JSONSkipped `json:"skipped"`
+	Notices  []JSONNotice  `json:"notices"`
+	Stats    JSONStats     `json:"stats"`
 }
 
-type jsonNotice struct {
+type JSONNotice struct {
 	Path    string `json:"path"`
 	Line    int    `json:"line,omitempty"`
 	Column  int    `json:"column,omitempty"`
@@ -27,7 +27,7 @@ type jsonNotice struct {
 	Message string `json:"message"`
 }
 
-type jsonFinding struct {
+type JSONFinding struct {
 	Rule             string     `json:"rule"`
 	Title            string     `json:"title"`
 	Confidence       string     `json:"confidence"`
@@ -53,18 +53,18 @@ type jsonFinding struct {
 	Author string     `json:"author,omitempty"`
 	Date   *time.Time `json:"date,omitempty"`
 	// Verification is present only with --verify.
-	Verification *jsonVerification `json:"verification,omitempty"`
+	Verification *JSONVerification `json:"verification,omitempty"`
 	Blob         string            `json:"blob,omitempty"`
 	Occurrences  int               `json:"occurrences,omitempty"`
 }
 
-type jsonSkipped struct {
+type JSONSkipped struct {
 	Path   string `json:"path"`
 	Reason string `json:"reason"`
 	Detail string `json:"detail,omitempty"`
 }
 
-type jsonStats struct {
+type JSONStats struct {
 	FilesSeen       int            `json:"files_seen"`
 	FilesScanned    int            `json:"files_scanned"`
 	BytesScanned    int64          `json:"bytes_scanned"`
@@ -84,16 +84,16 @@ func timePtr(t time.Time) *time.Time {
 	return &t
 }
 
-func (jsonReporter) Report(w io.Writer, r *report) error {
+func (jsonReporter) Report(w io.Writer, r *Report) error {
 	res := r.Result
-	doc := jsonDoc{Version: 1, Findings: []jsonFinding{}, Skipped: []jsonSkipped{}, Notices: []jsonNotice{}}
+	doc := JSONDoc{Version: 1, Findings: []JSONFinding{}, Skipped: []JSONSkipped{}, Notices: []JSONNotice{}}
 	for i := range res.Findings {
 		f := &res.Findings[i]
 		steps := f.Remediation()
 		if f.Confidence == rules.Lookalike {
 			steps = []string{"Not a finding: " + f.Note + "."}
 		}
-		jf := jsonFinding{
+		jf := JSONFinding{
 			Rule: f.Rule.ID, Title: f.Rule.Title, Confidence: f.Confidence.String(),
 			Path: f.Path, Line: f.Line, Column: f.Column, EndColumn: f.EndColumn, Offset: f.Offset,
 			Secret: r.secret(f), SecretMasked: !r.ShowSecrets, Fingerprint: f.Fingerprint,
@@ -108,13 +108,13 @@ func (jsonReporter) Report(w io.Writer, r *report) error {
 		doc.Findings = append(doc.Findings, jf)
 	}
 	for _, s := range res.Skipped {
-		doc.Skipped = append(doc.Skipped, jsonSkipped{Path: s.Path, Reason: string(s.Reason), Detail: s.Detail})
+		doc.Skipped = append(doc.Skipped, JSONSkipped{Path: s.Path, Reason: string(s.Reason), Detail: s.Detail})
 	}
 	for _, n := range res.Notices {
-		doc.Notices = append(doc.Notices, jsonNotice{Path: n.Path, Line: n.Line, Column: n.Column, Code: string(n.Code), Message: n.Message})
+		doc.Notices = append(doc.Notices, JSONNotice{Path: n.Path, Line: n.Line, Column: n.Column, Code: string(n.Code), Message: n.Message})
 	}
 	st := &res.Stats
-	doc.Stats = jsonStats{
+	doc.Stats = JSONStats{
 		FilesSeen: st.FilesSeen(), FilesScanned: st.FilesScanned, BytesScanned: st.BytesScanned,
 		Skipped: map[string]int{}, Findings: map[string]int{}, Suppressed: map[string]int{},
 		Lookalikes: st.ByConfidence[rules.Lookalike], DurationSeconds: st.Duration.Seconds(),

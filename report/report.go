@@ -1,4 +1,10 @@
-package main
+// Package report renders a finished scan (a finding.Result) in the formats
+// people and machines read: text, JSON, SARIF, GitHub workflow commands and
+// job summary, and GitLab's secret-detection report. Each Reporter writes to
+// an io.Writer and returns the first write error; none reads the clock (the
+// times come in the Report), prints elsewhere or exits, and none shows a
+// whole token unless Report.ShowSecrets says the person asked for it.
+package report
 
 import (
 	"fmt"
@@ -11,8 +17,8 @@ import (
 	"github.com/ghtoken/ghtoken/scanner/finding"
 )
 
-// report is what a Reporter renders.
-type report struct {
+// Report is what a Reporter renders: a finished scan and how to show it.
+type Report struct {
 	Result         *finding.Result
 	ShowSecrets    bool // print whole tokens: only when asked on the command line
 	ShowLookalikes bool
@@ -20,18 +26,20 @@ type report struct {
 	// Verified holds what --verify learnt, by fingerprint; nil without it.
 	Verified map[string]*github.Verification
 	// Start and End bound the scan; Version is ghtoken's. Formats that
-	// record the run (SARIF, GitLab) use them; tests fix them.
+	// record the run (SARIF, GitLab) use them, and relative times ("expires
+	// in 3 days") are counted from End: reporters never read the clock, so
+	// tests fix it.
 	Start, End time.Time
 	Version    string
 }
 
 // verification returns what --verify learnt about f's token, or nil.
-func (r *report) verification(f *finding.Finding) *github.Verification {
+func (r *Report) verification(f *finding.Finding) *github.Verification {
 	return r.Verified[f.Fingerprint]
 }
 
 // secret returns the token text as the report may show it.
-func (r *report) secret(f *finding.Finding) string {
+func (r *Report) secret(f *finding.Finding) string {
 	if r.ShowSecrets {
 		return f.Secret
 	}
@@ -40,7 +48,7 @@ func (r *report) secret(f *finding.Finding) string {
 
 // A Reporter writes a report in one format.
 type Reporter interface {
-	Report(w io.Writer, r *report) error
+	Report(w io.Writer, r *Report) error
 }
 
 var (
@@ -59,7 +67,7 @@ var reporters = map[string]Reporter{
 	"gitlab": gitlabReporter{},
 }
 
-func reporterFor(format string) (Reporter, error) {
+func For(format string) (Reporter, error) {
 	if r, ok := reporters[format]; ok {
 		return r, nil
 	}

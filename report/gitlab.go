@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"crypto/sha256"
@@ -93,7 +93,7 @@ func gitlabSeverity(c rules.Confidence) string {
 // gitlabTime is the schema's date-time form: no zone, no fraction.
 func gitlabTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05") }
 
-func (gitlabReporter) Report(w io.Writer, r *report) error {
+func (gitlabReporter) Report(w io.Writer, r *Report) error {
 	tool := gitlabTool{ID: "ghtoken", Name: "ghtoken", Version: r.Version, URL: projectURL, Vendor: gitlabVendor{Name: "ghtoken"}}
 	if tool.Version == "" {
 		tool.Version = "(devel)"

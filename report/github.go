@@ -1,4 +1,4 @@
-package main
+package report
 
 import (
 	"fmt"
@@ -51,7 +51,7 @@ func githubLevel(c rules.Confidence) string {
 	return levelOf(c)
 }
 
-func (githubReporter) Report(w io.Writer, r *report) error {
+func (githubReporter) Report(w io.Writer, r *Report) error {
 	ew := &errWriter{w: w}
 	for i := range r.Result.Findings {
 		f := &r.Result.Findings[i]
@@ -94,14 +94,14 @@ var confidenceBadge = map[rules.Confidence]string{
 
 // writeStepSummary writes the Markdown job summary: a headline, a table of
 // findings (masked tokens) and what the suppressions removed.
-func writeStepSummary(w io.Writer, r *report) error {
+func WriteStepSummary(w io.Writer, r *Report) error {
 	ew := &errWriter{w: w}
 	res := r.Result
 	n := confirmedCount(res)
 	if n == 0 {
 		ew.printf("## ✅ ghtoken: no leaked GitHub tokens\n\n")
 	} else {
-		ew.printf("## ❌ ghtoken: %d leaked GitHub %s\n\n", n, plural(n, "token", "tokens"))
+		ew.printf("## ❌ ghtoken: %d leaked GitHub %s\n\n", n, Plural(n, "token", "tokens"))
 		ew.printf("| Confidence | Where | Token | Rule | First step |\n|---|---|---|---|---|\n")
 		for i := range res.Findings {
 			f := &res.Findings[i]
@@ -115,7 +115,7 @@ func writeStepSummary(w io.Writer, r *report) error {
 		ew.printf("\n")
 	}
 	st := &res.Stats
-	ew.printf("%d %s scanned (%s)", st.FilesScanned, plural(st.FilesScanned, "file", "files"), humanBytes(st.BytesScanned))
+	ew.printf("%d %s scanned (%s)", st.FilesScanned, Plural(st.FilesScanned, "file", "files"), HumanBytes(st.BytesScanned))
 	if k := suppressedTotal(res); k > 0 {
 		ew.printf("; %d suppressed (%s)", k, suppressedSummary(res))
 	}
@@ -130,7 +130,7 @@ func writeStepSummary(w io.Writer, r *report) error {
 	}
 	ew.printf(".\n")
 	if len(res.Notices) > 0 {
-		ew.printf("\n<details><summary>%d suppression %s</summary>\n\n", len(res.Notices), plural(len(res.Notices), "warning", "warnings"))
+		ew.printf("\n<details><summary>%d suppression %s</summary>\n\n", len(res.Notices), Plural(len(res.Notices), "warning", "warnings"))
 		for _, nt := range res.Notices {
 			ew.printf("- `%s`: %s\n", mdCell(noticePlace(nt)), mdCell(nt.Message))
 		}
