@@ -8,12 +8,6 @@ import (
 	"testing"
 )
 
-// The directives are spelled in two parts so that this file holds none.
-const (
-	allow     = "ghtoken" + ":allow"
-	allowNext = "ghtoken" + ":allow-next-line"
-)
-
 // benchText is this package's own Go source repeated to size bytes: real
 // code, with colons, "allow" and "ignore" in it, but no directive.
 func benchText(b *testing.B, size int) []byte {
