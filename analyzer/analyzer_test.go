@@ -3,6 +3,7 @@ package analyzer_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/tools/go/analysis/analysistest"
@@ -26,7 +27,11 @@ func writePackages(t testing.TB) string {
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(p, []byte(rulestest.Expand(string(f.Data))), 0o644); err != nil {
+		// "${allow}" is a directive without a reason: spelled out here, it
+		// would be one in this repository too, and ghtoken's scan of its own
+		// checkout would warn about it.
+		data := strings.ReplaceAll(string(f.Data), "${allow}", "ghtoken"+":allow")
+		if err := os.WriteFile(p, []byte(rulestest.Expand(data)), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

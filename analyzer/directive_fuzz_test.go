@@ -11,7 +11,7 @@ import (
 func FuzzDirectives(f *testing.F) {
 	f.Add("x := 1 // ghtoken:allow because\n")
 	f.Add("// ghtoken:allow-next-line reason\ny\n")
-	f.Add("/* ghtoken:allow */ // pragma: allowlist nextline secret\n# gitleaks:allow trufflehog:ignore")
+	f.Add("/* ghtoken" + ":allow */ // pragma: allowlist nextline secret\n# gitleaks:allow trufflehog:ignore")
 	f.Add("\"ghtoken:allow\" `ghtoken:allow` ghtoken:allowed -->ghtoken:allow-->")
 	f.Fuzz(func(t *testing.T, src string) {
 		fset := token.NewFileSet()

@@ -209,7 +209,8 @@ func parseReason(s string) string {
 		s = s[:len(s)-1] // cut inside a multi-byte character at the bound
 	}
 	s = strings.TrimSpace(s)
-	// A comment closer ends the reason: "/* ghtoken:allow why */ x".
+	// A comment closer ends the reason: in a C-style block comment the reason
+	// stops before the "*/" that closes it.
 	for _, closer := range []string{"*/", "-->"} {
 		if i := strings.Index(s, closer); i >= 0 {
 			s = s[:i]
