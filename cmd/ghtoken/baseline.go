@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 
@@ -24,58 +23,37 @@ bytes. Inline directives and .ghtokenignore still apply; an existing
 Exit status: 0 baseline written (whatever it holds), 2 error.
 `
 
-func (e *env) baseline(args []string) int {
+func (e *env) baseline(args []string) error {
 	var f scanFlags
 	fs := newScanFlagSet(&f)
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(e.stdout, baselineUsage)
-			return exitClean
-		}
-		fmt.Fprintf(e.stderr, "ghtoken baseline: %v\nRun \"ghtoken help baseline\" for usage.\n", err)
-		return exitError
+		return usageErr(err)
 	}
 	if f.output != "" {
 		if err := checkWritable(f.output); err != nil {
-			fmt.Fprintf(e.stderr, "ghtoken baseline: -o: %v\n", err)
-			return exitError
+			return fmt.Errorf("-o: %w", err)
 		}
 	}
-	r, code := e.runScan(paths, &f, false)
-	if r == nil {
-		return code
+	r, err := e.runScan(paths, &f, false)
+	if err != nil {
+		return err
 	}
-	out := io.Writer(e.stdout)
-	var file *atomicFile
-	if f.output != "" {
-		if file, err = createAtomic(f.output, 0o644); err != nil {
-			fmt.Fprintf(e.stderr, "ghtoken baseline: -o: %v\n", err)
-			return exitError
-		}
-		defer file.Abort()
-		out = file
-	}
-	if code == exitError { // --strict and a file could not be read
+	if f.strict && incomplete(r.Result) {
 		report.WriteWarnings(e.stderr, r.Result)
-		fmt.Fprintln(e.stderr, "ghtoken baseline: not written: some files could not be scanned (--strict)")
-		return exitError
+		return errors.New("not written: some files could not be scanned (--strict)")
 	}
 	doc := suppress.NewBaselineDoc(r.Result)
-	enc := json.NewEncoder(out)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		fmt.Fprintf(e.stderr, "ghtoken baseline: write: %v\n", err)
-		return exitError
-	}
-	if file != nil {
-		if err := file.Commit(); err != nil {
-			fmt.Fprintf(e.stderr, "ghtoken baseline: %v\n", err)
-			return exitError
-		}
+	err = writeReport(e.stdout, f.output, 0o644, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(doc)
+	})
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(e.stderr, "ghtoken baseline: %d %s recorded\n", len(doc.Findings), report.Plural(len(doc.Findings), "token", "tokens"))
 	report.WriteSummary(e.stderr, r)
 	report.WriteWarnings(e.stderr, r.Result)
-	return exitClean
+	return nil
 }

@@ -52,94 +52,69 @@ func (e *env) hookPath() (string, error) {
 	return p, nil
 }
 
-func (e *env) installHook(args []string) int {
+func (e *env) installHook(args []string) error {
 	flags := flag.NewFlagSet("install-hook", flag.ContinueOnError)
 	flags.SetOutput(io.Discard)
 	force := flags.Bool("force", false, "")
-	if err := flags.Parse(args); err != nil || flags.NArg() > 0 {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(e.stdout, hookUsage)
-			return exitClean
-		}
-		fmt.Fprint(e.stderr, "ghtoken install-hook: unexpected arguments\n\n"+hookUsage)
-		return exitError
+	if err := flags.Parse(args); err != nil {
+		return usageErr(err)
+	}
+	if flags.NArg() > 0 {
+		return usageError("unexpected arguments %q", flags.Args())
 	}
 	p, err := e.hookPath()
 	if err != nil {
-		printError(e.stderr, err)
-		return exitError
+		return err
 	}
 	old, err := os.ReadFile(p)
 	switch {
 	case err == nil && bytes.Contains(old, []byte(hookMarker)) && bytes.Equal(old, []byte(hookScript)):
 		fmt.Fprintf(e.stdout, "ghtoken: the pre-commit hook is already installed at %s\n", p)
-		return exitClean
+		return nil
 	case err == nil && !bytes.Contains(old, []byte(hookMarker)) && !*force:
-		fmt.Fprintf(e.stderr, `ghtoken install-hook: %s already exists and was not installed by ghtoken; it was left alone.
+		return fmt.Errorf(`%s already exists and was not installed by ghtoken; it was left alone.
 To chain both, add this line to that hook (before any exec or exit at its end):
     ghtoken scan --staged || exit 1
 or, with the pre-commit framework, husky or lefthook, add ghtoken there (see README.md).
-To replace the hook instead: ghtoken install-hook --force
-`, p)
-		return exitError
+To replace the hook instead: ghtoken install-hook --force`, p)
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
-		fmt.Fprintf(e.stderr, "ghtoken install-hook: read %s: %v\n", p, err)
-		return exitError
+		return fmt.Errorf("read %s: %w", p, err)
 	}
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		fmt.Fprintf(e.stderr, "ghtoken install-hook: %v\n", err)
-		return exitError
+		return err
 	}
-	// Write beside it and rename, so that a failure leaves the old hook.
-	tmp := p + ".ghtoken-tmp"
-	if err := os.WriteFile(tmp, []byte(hookScript), 0o755); err != nil {
-		fmt.Fprintf(e.stderr, "ghtoken install-hook: %v\n", err)
-		return exitError
-	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		os.Remove(tmp)
-		fmt.Fprintf(e.stderr, "ghtoken install-hook: %v\n", err)
-		return exitError
-	}
-	if err := os.Rename(tmp, p); err != nil {
-		os.Remove(tmp)
-		fmt.Fprintf(e.stderr, "ghtoken install-hook: %v\n", err)
-		return exitError
+	// Written beside it and renamed, so that a failure leaves the old hook.
+	if err := writeFileAtomic(p, []byte(hookScript), 0o755); err != nil {
+		return err
 	}
 	fmt.Fprintf(e.stdout, "ghtoken: installed the pre-commit hook at %s; each commit now runs ghtoken scan --staged\n", p)
-	return exitClean
+	return nil
 }
 
-func (e *env) uninstallHook(args []string) int {
+func (e *env) uninstallHook(args []string) error {
 	if len(args) > 0 {
 		if args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
-			fmt.Fprint(e.stdout, hookUsage)
-			return exitClean
+			return usageErr(flag.ErrHelp)
 		}
-		fmt.Fprint(e.stderr, "ghtoken uninstall-hook: unexpected arguments\n\n"+hookUsage)
-		return exitError
+		return usageError("unexpected arguments %q", args)
 	}
 	p, err := e.hookPath()
 	if err != nil {
-		printError(e.stderr, err)
-		return exitError
+		return err
 	}
 	old, err := os.ReadFile(p)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		fmt.Fprintf(e.stdout, "ghtoken: no pre-commit hook at %s: nothing to remove\n", p)
-		return exitClean
+		return nil
 	case err != nil:
-		fmt.Fprintf(e.stderr, "ghtoken uninstall-hook: read %s: %v\n", p, err)
-		return exitError
+		return fmt.Errorf("read %s: %w", p, err)
 	case !bytes.Contains(old, []byte(hookMarker)):
-		fmt.Fprintf(e.stderr, "ghtoken uninstall-hook: %s was not installed by ghtoken; it was left alone (remove the ghtoken line from it by hand if you chained it)\n", p)
-		return exitError
+		return fmt.Errorf("%s was not installed by ghtoken; it was left alone (remove the ghtoken line from it by hand if you chained it)", p)
 	}
 	if err := os.Remove(p); err != nil {
-		fmt.Fprintf(e.stderr, "ghtoken uninstall-hook: %v\n", err)
-		return exitError
+		return err
 	}
 	fmt.Fprintf(e.stdout, "ghtoken: removed the pre-commit hook at %s\n", p)
-	return exitClean
+	return nil
 }

@@ -7,19 +7,14 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 
 	"github.com/fatih/color"
-)
-
-// Exit statuses. Scripts depend on them.
-const (
-	exitClean    = 0
-	exitFindings = 1
-	exitError    = 2
 )
 
 func main() {
@@ -52,39 +47,49 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return e.dispatch(args)
 }
 
+// dispatch runs the command args name and returns its exit status.
 func (e *env) dispatch(args []string) int {
+	cmd, err := e.command(args)
+	if errors.Is(err, flag.ErrHelp) { // -h, -help or --help after a command
+		err = e.help(cmd)
+	}
+	return exitStatus(e.stderr, cmd, err)
+}
+
+// command runs the command args name; it returns the command's name, for
+// messages, and its outcome.
+func (e *env) command(args []string) (string, error) {
 	if len(args) == 0 {
-		return e.scan(nil)
+		return "scan", e.scan(nil)
 	}
 	switch args[0] {
 	case "scan":
-		return e.scan(args[1:])
+		return "scan", e.scan(args[1:])
 	case "rules":
-		return e.rules(args[1:])
+		return "rules", e.rules(args[1:])
 	case "revoke":
-		return e.revoke(args[1:])
+		return "revoke", e.revoke(args[1:])
 	case "baseline":
-		return e.baseline(args[1:])
+		return "baseline", e.baseline(args[1:])
 	case "install-hook":
-		return e.installHook(args[1:])
+		return "install-hook", e.installHook(args[1:])
 	case "uninstall-hook":
-		return e.uninstallHook(args[1:])
+		return "uninstall-hook", e.uninstallHook(args[1:])
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 {
-			return e.help(args[1])
+			return "", e.help(args[1])
 		}
 		fmt.Fprint(e.stdout, usage)
-		return exitClean
+		return "", nil
 	case "version", "--version":
 		fmt.Fprintln(e.stdout, "ghtoken", version())
-		return exitClean
+		return "", nil
 	}
 	if len(args[0]) > 0 && args[0][0] == '-' || isPathLike(args[0]) {
 		// "ghtoken --format json" and "ghtoken ./dir" mean "ghtoken scan ...".
-		return e.scan(args)
+		return "scan", e.scan(args)
 	}
-	fmt.Fprintf(e.stderr, "ghtoken: unknown command %q\n\n%s", args[0], usage)
-	return exitError
+	return "", usageError("unknown command %q", args[0])
 }
 
 func isPathLike(s string) bool {
@@ -92,8 +97,10 @@ func isPathLike(s string) bool {
 	return err == nil
 }
 
-func (e *env) help(topic string) int {
+func (e *env) help(topic string) error {
 	switch topic {
+	case "":
+		fmt.Fprint(e.stdout, usage)
 	case "scan":
 		fmt.Fprint(e.stdout, scanUsage)
 	case "rules":
@@ -105,10 +112,9 @@ func (e *env) help(topic string) int {
 	case "install-hook", "uninstall-hook":
 		fmt.Fprint(e.stdout, hookUsage)
 	default:
-		fmt.Fprintf(e.stderr, "ghtoken: no help for %q\n", topic)
-		return exitError
+		return usageError("no help for %q", topic)
 	}
-	return exitClean
+	return nil
 }
 
 const usage = `ghtoken finds leaked GitHub tokens and says what to do about each one.

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -73,4 +74,38 @@ func (a *atomicFile) Abort() {
 	a.done = true
 	a.Close()
 	os.Remove(a.Name())
+}
+
+// writeReport runs write on stdout, or, when name is set, on a new file that
+// replaces name only once the whole report is written (errors name "-o").
+func writeReport(stdout io.Writer, name string, perm os.FileMode, write func(io.Writer) error) error {
+	if name == "" {
+		if err := write(stdout); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+		return nil
+	}
+	a, err := createAtomic(name, perm)
+	if err != nil {
+		return fmt.Errorf("-o: %w", err)
+	}
+	defer a.Abort() // a no-op once committed
+	if err := write(a); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return a.Commit()
+}
+
+// writeFileAtomic replaces name with data, so that a failure leaves the old
+// file as it was.
+func writeFileAtomic(name string, data []byte, perm os.FileMode) error {
+	a, err := createAtomic(name, perm)
+	if err != nil {
+		return err
+	}
+	defer a.Abort()
+	if _, err := a.Write(data); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return a.Commit()
 }

@@ -17,7 +17,6 @@ import (
 	"github.com/ghtoken/ghtoken/report"
 	"github.com/ghtoken/ghtoken/rules"
 	"github.com/ghtoken/ghtoken/scanner"
-	"github.com/ghtoken/ghtoken/scanner/finding"
 	"github.com/ghtoken/ghtoken/scanner/walk"
 )
 
@@ -61,22 +60,72 @@ type revokeCandidate struct {
 	more   int    // how many other places
 }
 
-func (e *env) revoke(args []string) int {
-	var f scanFlags
-	fs := newScanFlagSet(&f)
-	var from string
-	var yes, dryRun bool
-	fs.StringVar(&from, "from", "", "")
-	fs.BoolVar(&yes, "yes", false, "")
-	fs.BoolVar(&dryRun, "dry-run", false, "")
+// revokeFlags are the flags of "ghtoken revoke".
+type revokeFlags struct {
+	scan   scanFlags // the file-selection ones
+	from   string
+	yes    bool
+	dryRun bool
+}
+
+// revoke runs "ghtoken revoke" in four steps: gather the tokens, list them,
+// confirm, send.
+func (e *env) revoke(args []string) error {
+	var f revokeFlags
+	paths, err := e.parseRevokeFlags(args, &f)
+	if err != nil {
+		return err
+	}
+	api, err := e.apiClient(f.scan.githubAPIURL)
+	if err != nil {
+		return err
+	}
+	var cands []revokeCandidate
+	if f.from != "" {
+		cands, err = e.candidatesFromReport(f.from)
+	} else {
+		cands, err = e.candidatesFromScan(paths, f.scan)
+	}
+	if err != nil {
+		return err
+	}
+	if len(cands) == 0 {
+		fmt.Fprintln(e.stdout, "ghtoken revoke: no tokens found; nothing to revoke")
+		return nil
+	}
+	send, keep := e.listCandidates(cands, api)
+	if len(send) == 0 {
+		return errFindings
+	}
+	if f.dryRun {
+		fmt.Fprintln(e.stdout, "Dry run: nothing was sent.")
+		return errFindings
+	}
+	if !f.yes {
+		stdinUsed := f.from == "-" || slices.Contains(paths, "-")
+		if err := e.confirmRevoke(len(send), stdinUsed); err != nil {
+			return err
+		}
+	}
+	if err := e.sendRevocations(api, send); err != nil {
+		return err
+	}
+	if len(keep) > 0 {
+		return errFindings
+	}
+	return nil
+}
+
+// parseRevokeFlags parses revoke's arguments into f and returns the paths to
+// scan.
+func (e *env) parseRevokeFlags(args []string, f *revokeFlags) ([]string, error) {
+	fs := newScanFlagSet(&f.scan)
+	fs.StringVar(&f.from, "from", "", "")
+	fs.BoolVar(&f.yes, "yes", false, "")
+	fs.BoolVar(&f.dryRun, "dry-run", false, "")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(e.stdout, revokeUsage)
-			return exitClean
-		}
-		fmt.Fprintf(e.stderr, "ghtoken revoke: %v\nRun \"ghtoken help revoke\" for usage.\n", err)
-		return exitError
+		return nil, usageErr(err)
 	}
 	var misplaced []string
 	fs.Visit(func(fl *flag.Flag) {
@@ -86,42 +135,23 @@ func (e *env) revoke(args []string) int {
 		}
 	})
 	if len(misplaced) > 0 {
-		fmt.Fprintf(e.stderr, "ghtoken revoke: %s %s not apply to revoke (it prints no report and never sends look-alikes)\n", strings.Join(misplaced, ", "), report.Plural(len(misplaced), "does", "do"))
-		return exitError
+		return nil, usageError("%s %s not apply to revoke (it prints no report and never sends look-alikes)", strings.Join(misplaced, ", "), report.Plural(len(misplaced), "does", "do"))
 	}
-	api, err := e.apiClient(f.githubAPIURL)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "ghtoken revoke: %v\n", err)
-		return exitError
+	if f.from != "" && len(paths) > 0 {
+		return nil, usageError("give either --from or paths to scan, not both")
 	}
-	var cands []revokeCandidate
-	stdinUsed := from == "-" || slices.Contains(paths, "-")
-	switch {
-	case from != "" && len(paths) > 0:
-		fmt.Fprintf(e.stderr, "ghtoken revoke: give either --from or paths to scan, not both\n")
-		return exitError
-	case from != "":
-		cands, err = e.candidatesFromReport(from)
-	default:
-		cands, err = e.candidatesFromScan(paths, f)
-	}
-	if err != nil {
-		fmt.Fprintf(e.stderr, "ghtoken revoke: %v\n", err)
-		return exitError
-	}
+	return paths, nil
+}
 
-	var send []revokeCandidate
-	var keep []revokeCandidate
+// listCandidates splits the tokens into those the API takes and the others,
+// and lists both.
+func (e *env) listCandidates(cands []revokeCandidate, api *github.Client) (send, keep []revokeCandidate) {
 	for _, c := range cands {
 		if ok, _ := github.Revocable(c.rule); ok {
 			send = append(send, c)
 		} else {
 			keep = append(keep, c)
 		}
-	}
-	if len(cands) == 0 {
-		fmt.Fprintln(e.stdout, "ghtoken revoke: no tokens found; nothing to revoke")
-		return exitClean
 	}
 	if len(keep) > 0 {
 		fmt.Fprintf(e.stdout, "Not revocable through GitHub's API (%d):\n", len(keep))
@@ -130,41 +160,39 @@ func (e *env) revoke(args []string) int {
 			fmt.Fprintf(e.stdout, "  %s  %s  %s\n      %s\n", rules.Mask(c.rule, c.secret), c.rule.ID, c.place(), how)
 		}
 	}
-	if len(send) == 0 {
-		return exitFindings
-	}
-	fmt.Fprintf(e.stdout, "Will revoke %d %s through %s/credentials/revoke:\n", len(send), report.Plural(len(send), "token", "tokens"), api.BaseURL)
-	for _, c := range send {
-		fmt.Fprintf(e.stdout, "  %s  %s  %s\n", rules.Mask(c.rule, c.secret), c.rule.ID, c.place())
-	}
-	if dryRun {
-		fmt.Fprintln(e.stdout, "Dry run: nothing was sent.")
-		return exitFindings
-	}
-	if !yes {
-		switch {
-		case stdinUsed:
-			fmt.Fprintln(e.stderr, "ghtoken revoke: standard input held the tokens, so it cannot answer the confirmation; nothing was sent. Rerun with --yes to revoke them.")
-			return exitError
-		case !e.isTerminal(e.stdin):
-			fmt.Fprintln(e.stderr, "ghtoken revoke: no terminal to ask for confirmation on; nothing was sent. Revocation cannot be undone: rerun with --yes to revoke them.")
-			return exitError
-		}
-		fmt.Fprintf(e.stderr, "Revoke these %d %s? GitHub revokes them at once and emails their owners; this cannot be undone. Type \"yes\" to confirm: ", len(send), report.Plural(len(send), "token", "tokens"))
-		answer, _ := bufio.NewReader(e.stdin).ReadString('\n')
-		if strings.TrimSpace(answer) != "yes" {
-			fmt.Fprintln(e.stdout, "Not confirmed: nothing was sent.")
-			return exitFindings
+	if len(send) > 0 {
+		fmt.Fprintf(e.stdout, "Will revoke %d %s through %s/credentials/revoke:\n", len(send), report.Plural(len(send), "token", "tokens"), api.BaseURL)
+		for _, c := range send {
+			fmt.Fprintf(e.stdout, "  %s  %s  %s\n", rules.Mask(c.rule, c.secret), c.rule.ID, c.place())
 		}
 	}
+	return send, keep
+}
+
+// confirmRevoke asks on the terminal; anything but "yes" sends nothing.
+func (e *env) confirmRevoke(n int, stdinUsed bool) error {
+	switch {
+	case stdinUsed:
+		return errors.New("standard input held the tokens, so it cannot answer the confirmation; nothing was sent. Rerun with --yes to revoke them")
+	case !e.isTerminal(e.stdin):
+		return errors.New("no terminal to ask for confirmation on; nothing was sent. Revocation cannot be undone: rerun with --yes to revoke them")
+	}
+	fmt.Fprintf(e.stderr, "Revoke these %d %s? GitHub revokes them at once and emails their owners; this cannot be undone. Type \"yes\" to confirm: ", n, report.Plural(n, "token", "tokens"))
+	answer, _ := bufio.NewReader(e.stdin).ReadString('\n')
+	if strings.TrimSpace(answer) != "yes" {
+		fmt.Fprintln(e.stdout, "Not confirmed: nothing was sent.")
+		return errFindings
+	}
+	return nil
+}
+
+// sendRevocations sends the tokens and reports each request's outcome.
+func (e *env) sendRevocations(api *github.Client, send []revokeCandidate) error {
 	secrets := make([]string, len(send))
 	for i, c := range send {
 		secrets[i] = c.secret
 	}
-	code := exitClean
-	if len(keep) > 0 {
-		code = exitFindings
-	}
+	failed := false
 	for i, b := range api.Revoke(e.ctx, secrets) {
 		line := fmt.Sprintf("request %d (tokens %d-%d): %s", i+1, b.First+1, b.First+b.Count, b.Outcome)
 		if b.HTTPStatus != 0 {
@@ -175,15 +203,14 @@ func (e *env) revoke(args []string) int {
 		}
 		fmt.Fprintln(e.stdout, line)
 		if b.Outcome != github.BatchAccepted {
-			code = exitError
+			failed = true
 		}
 	}
-	if code == exitError {
-		fmt.Fprintln(e.stderr, "ghtoken revoke: some tokens were not revoked; revoke them by hand (see each finding's remediation)")
-	} else {
-		fmt.Fprintf(e.stdout, "GitHub accepted %d %s for revocation; each owner is notified by email.\n", len(send), report.Plural(len(send), "token", "tokens"))
+	if failed {
+		return errors.New("some tokens were not revoked; revoke them by hand (see each finding's remediation)")
 	}
-	return code
+	fmt.Fprintf(e.stdout, "GitHub accepted %d %s for revocation; each owner is notified by email.\n", len(send), report.Plural(len(send), "token", "tokens"))
+	return nil
 }
 
 func (c revokeCandidate) place() string {
@@ -210,7 +237,7 @@ func (e *env) candidatesFromScan(paths []string, f scanFlags) ([]revokeCandidate
 		return nil, err
 	}
 	report.WriteWarnings(e.stderr, res)
-	if f.strict && exitCode(&finding.Result{Skipped: res.Skipped}, true) == exitError {
+	if f.strict && incomplete(res) {
 		return nil, fmt.Errorf("--strict: some files could not be read (see the warnings above); nothing was sent")
 	}
 	var cands []revokeCandidate

@@ -2,7 +2,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"io"
 
 	"github.com/ghtoken/ghtoken/report"
@@ -14,21 +13,18 @@ Lists every rule: its id (used in reports and baselines), what it matches, the
 confidence of a confirmed match, and its remediation advice.
 `
 
-func (e *env) rules(args []string) int {
+func (e *env) rules(args []string) error {
 	fs := flag.NewFlagSet("rules", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	format := fs.String("format", "text", "")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
-		if err == flag.ErrHelp {
-			fmt.Fprint(e.stdout, rulesUsage)
-			return exitClean
-		}
-		fmt.Fprintf(e.stderr, "ghtoken rules: bad arguments %q\n%s", args, rulesUsage)
-		return exitError
+	if err := fs.Parse(args); err != nil {
+		return usageErr(err)
 	}
-	if err := report.Rules(e.stdout, *format); err != nil {
-		fmt.Fprintf(e.stderr, "ghtoken rules: %v\n", err)
-		return exitError
+	if fs.NArg() > 0 {
+		return usageError("unexpected arguments %q", fs.Args())
 	}
-	return exitClean
+	if *format != "text" && *format != "json" {
+		return usageError("unknown format %q (want text or json)", *format)
+	}
+	return report.Rules(e.stdout, *format)
 }

@@ -148,22 +148,16 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-func (e *env) scan(args []string) int {
+func (e *env) scan(args []string) error {
 	var f scanFlags
 	fs := newScanFlagSet(&f)
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(e.stdout, scanUsage)
-			return exitClean
-		}
-		fmt.Fprintf(e.stderr, "ghtoken scan: %v\nRun \"ghtoken help scan\" for usage.\n", err)
-		return exitError
+		return usageErr(err)
 	}
 	rep, err := report.For(f.format)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "ghtoken scan: %v\n", err)
-		return exitError
+		return usageErr(err)
 	}
 	if f.noColor || e.getenv("NO_COLOR") != "" {
 		e.colour = false
@@ -172,74 +166,54 @@ func (e *env) scan(args []string) int {
 	if f.verify {
 		// Checked before scanning: a bad URL should not cost a whole scan.
 		if api, err = e.apiClient(f.githubAPIURL); err != nil {
-			fmt.Fprintf(e.stderr, "ghtoken scan: %v\n", err)
-			return exitError
+			return err
 		}
 	}
 	// An unwritable output path fails before the scan; the report file
 	// itself is made after it, so that the scan never sees it.
 	if f.output != "" {
 		if err := checkWritable(f.output); err != nil {
-			fmt.Fprintf(e.stderr, "ghtoken scan: -o: %v\n", err)
-			return exitError
+			return fmt.Errorf("-o: %w", err)
 		}
 		e.colour = false
 	}
-	r, code := e.runScan(paths, &f, true)
-	if r == nil {
-		return code
+	r, err := e.runScan(paths, &f, true)
+	if err != nil {
+		return err
 	}
 	if api != nil {
 		r.Verified = e.verifyFindings(api, r.Result)
 		writeVerifySummary(e.stderr, api, r.Verified)
 	}
-	out := e.stdout
-	var file *atomicFile
-	if f.output != "" {
-		perm := os.FileMode(0o644)
-		if f.showSecrets {
-			perm = 0o600
-		}
-		if file, err = createAtomic(f.output, perm); err != nil {
-			fmt.Fprintf(e.stderr, "ghtoken scan: -o: %v\n", err)
-			return exitError
-		}
-		defer file.Abort() // a no-op once committed
-		out = file
+	perm := os.FileMode(0o644)
+	if f.showSecrets {
+		perm = 0o600
 	}
-	if err := rep.Report(out, r); err != nil {
-		fmt.Fprintf(e.stderr, "ghtoken: write report: %v\n", err)
-		return exitError
+	if err := writeReport(e.stdout, f.output, perm, func(w io.Writer) error { return rep.Report(w, r) }); err != nil {
+		return err
 	}
-	if file != nil {
-		if err := file.Commit(); err != nil {
-			fmt.Fprintf(e.stderr, "ghtoken: %v\n", err)
-			return exitError
-		}
-	}
-	if f.format != "text" || file != nil {
+	if f.format != "text" || f.output != "" {
 		// Machine formats keep stdout clean; people still see what happened.
 		report.WriteSummary(e.stderr, r)
 	}
 	if f.format == "github" {
 		if p := e.getenv("GITHUB_STEP_SUMMARY"); p != "" {
 			if err := appendStepSummary(p, r); err != nil {
-				fmt.Fprintf(e.stderr, "ghtoken: job summary: %v\n", err)
-				return exitError
+				return fmt.Errorf("job summary: %w", err)
 			}
 		}
 	}
 	report.WriteWarnings(e.stderr, r.Result)
-	if f.staged && code == exitFindings {
+	status := scanStatus(r.Result, f.strict)
+	if f.staged && status == errFindings {
 		writeStagedAdvice(e.stderr)
 	}
-	return code
+	return status
 }
 
-// runScan loads the suppressions, scans and returns the report with the exit
-// status it calls for; on error it has told the user and returns nil.
-// useBaseline is false when making a new baseline.
-func (e *env) runScan(paths []string, f *scanFlags, useBaseline bool) (*report.Report, int) {
+// runScan loads the suppressions and scans. useBaseline is false when making
+// a new baseline.
+func (e *env) runScan(paths []string, f *scanFlags, useBaseline bool) (*report.Report, error) {
 	baseline := f.baseline
 	if !useBaseline {
 		baseline = ""
@@ -250,8 +224,7 @@ func (e *env) runScan(paths []string, f *scanFlags, useBaseline bool) (*report.R
 	}
 	sup, err := suppress.LoadSuppressions(scanRoot(rootOf), f.ignoreFile, baseline)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "ghtoken: %v\n", err)
-		return nil, exitError
+		return nil, err
 	}
 	opt := scanner.Options{
 		MaxFileSize:    int64(f.maxFileSize),
@@ -264,20 +237,17 @@ func (e *env) runScan(paths []string, f *scanFlags, useBaseline bool) (*report.R
 	var res *finding.Result
 	if f.gitMode() || f.allLines || len(f.branches) > 0 {
 		if res, err = e.scanGit(f, paths, opt, sup); err != nil {
-			printError(e.stderr, err)
-			return nil, exitError
+			return nil, err
 		}
 	} else {
 		src := &walk.Paths{Args: paths, NoIgnore: f.noIgnore, Stdin: e.stdin}
 		if res, err = scanner.Scan(e.ctx, src, opt); err != nil {
-			fmt.Fprintf(e.stderr, "ghtoken: %v\n", err)
-			return nil, exitError
+			return nil, err
 		}
 		sup.Apply(res)
 	}
-	r := &report.Report{Result: res, ShowSecrets: f.showSecrets, ShowLookalikes: f.showLookalikes, Colour: e.colour,
-		Start: start, End: time.Now(), Version: version()}
-	return r, exitCode(res, f.strict)
+	return &report.Report{Result: res, ShowSecrets: f.showSecrets, ShowLookalikes: f.showLookalikes, Colour: e.colour,
+		Start: start, End: time.Now(), Version: version()}, nil
 }
 
 // scanRoot is the directory whose suppression files apply: the top of the
@@ -320,21 +290,32 @@ func appendStepSummary(path string, r *report.Report) error {
 	return err
 }
 
-// exitCode maps a finished scan to the exit status.
-func exitCode(res *finding.Result, strict bool) int {
-	if strict {
-		for _, s := range res.Skipped {
-			if s.Reason != finding.SkipBinary && s.Reason != finding.SkipSymlink && s.Reason != finding.SkipSubmodule {
-				return exitError
-			}
+// errIncomplete is a --strict scan that could not read everything.
+var errIncomplete = errors.New("--strict: some files could not be read or were skipped (see the warnings above)")
+
+// incomplete reports whether a file was skipped for a reason --strict
+// counts as an error.
+func incomplete(res *finding.Result) bool {
+	for _, s := range res.Skipped {
+		if s.Reason != finding.SkipBinary && s.Reason != finding.SkipSymlink && s.Reason != finding.SkipSubmodule {
+			return true
 		}
+	}
+	return false
+}
+
+// scanStatus is the outcome of a finished scan: errIncomplete, errFindings
+// or nil.
+func scanStatus(res *finding.Result, strict bool) error {
+	if strict && incomplete(res) {
+		return errIncomplete
 	}
 	for _, f := range res.Findings {
 		if f.Confidence > 0 { // look-alikes listed on request are not findings
-			return exitFindings
+			return errFindings
 		}
 	}
-	return exitClean
+	return nil
 }
 
 // byteSize is a flag.Value for sizes such as 100MiB.

@@ -91,21 +91,6 @@ func (e *env) scanGit(f *scanFlags, paths []string, opt scanner.Options, sup *su
 	}
 }
 
-// printError writes err and, when known, what to do about it.
-func printError(w io.Writer, err error) {
-	fmt.Fprintf(w, "ghtoken: %v\n", err)
-	var ge *gitsource.GitError
-	var he *gitsource.HintError
-	switch {
-	case errors.As(err, &ge):
-		fmt.Fprintf(w, "ghtoken: what to do: %s\n", ge.Hint)
-	case errors.As(err, &he):
-		fmt.Fprintf(w, "ghtoken: what to do: %s\n", he.Hint)
-	case errors.Is(err, gitsource.ErrGitMissing):
-		// The message says it all.
-	}
-}
-
 // writeStagedAdvice tells someone whose commit a hook just stopped how to
 // go on.
 func writeStagedAdvice(w io.Writer) {
