@@ -287,3 +287,29 @@ func TestScanStagedHonoursAllowComments(t *testing.T) {
 		t.Errorf("--no-inline: exit %d, want 1", code)
 	}
 }
+
+// TestScanSinceEvilMerge: a token that a merge commit itself adds (merged
+// with --no-commit, then edited) makes --since exit 1.
+func TestScanSinceEvilMerge(t *testing.T) {
+	dir := gitRepo(t)
+	writeFile(t, dir, "a.txt", "a\nb\n")
+	gitIn(t, dir, "add", "a.txt")
+	gitIn(t, dir, "commit", "-qm", "base")
+	base := gitIn(t, dir, "rev-parse", "HEAD")
+	gitIn(t, dir, "checkout", "-q", "-b", "side")
+	writeFile(t, dir, "b.txt", "b\n")
+	gitIn(t, dir, "add", "b.txt")
+	gitIn(t, dir, "commit", "-qm", "side")
+	gitIn(t, dir, "checkout", "-q", "main")
+	writeFile(t, dir, "c.txt", "c\n")
+	gitIn(t, dir, "add", "c.txt")
+	gitIn(t, dir, "commit", "-qm", "main")
+	gitIn(t, dir, "merge", "-q", "--no-commit", "side")
+	writeFile(t, dir, "a.txt", "a\nT=${ghp:evil}\nb\n")
+	gitIn(t, dir, "commit", "-qam", "merge")
+	merge := gitIn(t, dir, "rev-parse", "HEAD")
+	code, stdout, stderr := runGitMode(t, dir, nil, "scan", "--since", base, "--format", "json")
+	if code != exitFindings || !strings.Contains(stdout, merge) {
+		t.Errorf("exit %d, want 1 with the merge %s as the commit\n%s\n%s", code, merge, stdout, stderr)
+	}
+}

@@ -513,3 +513,83 @@ func scanHistory(ctx context.Context, h *History, opt scanner.Options) (*finding
 	}
 	return res, h.Attribute(ctx, res)
 }
+
+// TestRangeEvilMerge: a merge committed with lines that are in none of its
+// parents (merged with --no-commit, then edited) adds those lines itself;
+// what it takes from either side was added by that side's commits.
+func TestRangeEvilMerge(t *testing.T) {
+	r := newRepo(t)
+	r.write("a.txt", "1\n2\n3\n")
+	base := r.commit("base")
+	r.git("checkout", "-q", "-b", "side")
+	r.write("a.txt", "1\n2\n3\nSIDE=${ghp:side}\n")
+	r.write("side.txt", "s\n")
+	side := r.commit("side")
+	r.git("checkout", "-q", "main")
+	r.write("a.txt", "0\n1\n2\n3\n")
+	r.commit("main")
+	r.git("merge", "-q", "--no-commit", "side")
+	r.write("a.txt", "0\n1\nEVIL=${ghp:evil}\n2\n3\nSIDE=${ghp:side}\n")
+	r.write("new.txt", "NEW=${ghp:newfile}\n")
+	merge := r.commit("merge")
+
+	rg, err := SinceRange(context.Background(), r.g(), base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := gitWheres(scanSrc(t, rg))
+	want := []gitWhere{
+		{Path: "a.txt", Line: 3, Secret: tok("evil"), Commit: merge},
+		{Path: "a.txt", Line: 4, Secret: tok("side"), Commit: side},
+		{Path: "new.txt", Line: 1, Secret: tok("newfile"), Commit: merge},
+	}
+	slices.SortFunc(got, func(a, b gitWhere) int { return strings.Compare(a.Path+a.Secret, b.Path+b.Secret) })
+	slices.SortFunc(want, func(a, b gitWhere) int { return strings.Compare(a.Path+a.Secret, b.Path+b.Secret) })
+	if !slices.Equal(got, want) {
+		t.Errorf("got %+v\nwant %+v", got, want)
+	}
+	if rg.Commits != 3 {
+		t.Errorf("commits = %d, want 3", rg.Commits)
+	}
+	// git's combined diff agrees on which lines are the merge's own.
+	cc := r.git("diff-tree", "--cc", "-U0", merge)
+	for _, s := range []string{"++EVIL=", "++NEW="} {
+		if !strings.Contains(cc, s) {
+			t.Errorf("git diff-tree --cc has no %q:\n%s", s, cc)
+		}
+	}
+	if strings.Contains(cc, "SIDE=") {
+		t.Errorf("git diff-tree --cc shows the side's line as the merge's:\n%s", cc)
+	}
+}
+
+// TestRangeCleanMergeAddsNothing: a merge with no text of its own, with a
+// side whose tree is the merge's, reports nothing for the merge.
+func TestRangeCleanMergeAddsNothing(t *testing.T) {
+	r := newRepo(t)
+	r.write("a.txt", "a\n")
+	base := r.commit("base")
+	r.git("checkout", "-q", "-b", "side")
+	r.write("b.txt", "${ghp:side}\n")
+	side := r.commit("side")
+	r.git("checkout", "-q", "main")
+	r.git("merge", "-q", "--no-ff", "-m", "merge", "side")
+	r.git("checkout", "-q", "-b", "other", base)
+	r.write("c.txt", "c\n")
+	r.commit("other")
+	r.git("checkout", "-q", "main")
+	r.git("merge", "-q", "-m", "merge 2", "other")
+
+	rg, err := SinceRange(context.Background(), r.g(), base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := gitWheres(scanSrc(t, rg))
+	want := []gitWhere{{Path: "b.txt", Line: 1, Secret: tok("side"), Commit: side}}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+	if rg.Commits != 4 {
+		t.Errorf("commits = %d, want 4", rg.Commits)
+	}
+}

@@ -3,8 +3,11 @@ package gitsource
 import (
 	"bufio"
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ghtoken/ghtoken/scanner/finding"
 )
 
 // A diff-index output as git prints it: raw records, an empty record, then
@@ -89,7 +92,7 @@ func FuzzParseDiff(f *testing.F) {
 	f.Add([]byte(":100644 100644 a b M\x00x\x00\x00diff --git a/x b/x\n@@ -1 +1 @@\n-a\n+b\n"))
 	f.Add([]byte(":000000 000000 0 0 U\x00x\x00\x00* Unmerged path x\n"))
 	f.Add([]byte(":100644 100644 a b M\x00x\x00\x00diff --git a/x b/x\n@@ -1,99999999999 +1,2147483648 @@\n"))
-	f.Add([]byte("commit 0123\nA <a@b>\n2024-01-01T00:00:00Z\x00\n:100644 100644 a b M\x00x\x00\x00diff --git a/x b/x\n@@ -0,0 +1 @@\n+a\ncommit 4567\nB <b@c>\nnot a date\x00"))
+	f.Add([]byte("commit 0123\n\nA <a@b>\n2024-01-01T00:00:00Z\x00\n:100644 100644 a b M\x00x\x00\x00diff --git a/x b/x\n@@ -0,0 +1 @@\n+a\ncommit 4567\n0123\nB <b@c>\nnot a date\x00"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := bufio.NewReader(bytes.NewReader(data))
 		changes, err := parseRaw(r)
@@ -111,4 +114,96 @@ func FuzzParseDiff(f *testing.F) {
 		readLog(bufio.NewReader(bytes.NewReader(data)), true, func(*logCommit) error { return nil })
 		readLog(bufio.NewReader(bytes.NewReader(data)), false, func(*logCommit) error { return nil })
 	})
+}
+
+// FuzzMergeFold feeds arbitrary git log output through the merge folding:
+// it must not panic, and a folded merge may keep only lines that every one
+// of its diffs adds.
+func FuzzMergeFold(f *testing.F) {
+	f.Add([]byte(sampleMergeLog))
+	f.Add([]byte("commit m\np q\nA\nd\x00\n:100644 100644 a b M\x00x\x00\x00diff --git a/x b/x\n@@ -0,0 +1,3 @@\n+a\n+b\n+c\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var raw []*logCommit
+		readLog(bufio.NewReader(bytes.NewReader(data)), true, func(lc *logCommit) error {
+			cp := *lc
+			cp.changes = slices.Clone(lc.changes)
+			raw = append(raw, &cp)
+			return nil
+		})
+		var folded []*logCommit
+		m := &mergeFold{fn: func(lc *logCommit) error { folded = append(folded, lc); return nil }}
+		for _, lc := range raw {
+			cp := *lc
+			cp.changes = slices.Clone(lc.changes)
+			m.add(&cp)
+		}
+		m.flush()
+		for _, out := range folded {
+			for _, c := range out.changes {
+				for _, in := range raw {
+					if in.commit.Hash != out.commit.Hash || out.parents < 2 {
+						continue
+					}
+					if !linesWithin(c, in.changes) {
+						t.Fatalf("%s: %s keeps lines %v that a diff does not add", out.commit.Hash, c.dstPath, c.added.Ranges())
+					}
+				}
+			}
+		}
+	})
+}
+
+// linesWithin reports whether the lines c adds are added by a change of the
+// same path in changes.
+func linesWithin(c fileChange, changes []fileChange) bool {
+	for _, o := range changes {
+		if o.dstPath != c.dstPath || o.status == 'D' {
+			continue
+		}
+		if o.binary || (!c.binary && subset(&c.added, &o.added)) {
+			return true
+		}
+	}
+	return false
+}
+
+func subset(a, b *finding.LineSet) bool {
+	for _, rg := range a.Ranges() {
+		for l := rg[0]; l < rg[1] && l < rg[0]+1000; l++ {
+			if !b.Contains(l) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// sampleMergeLog is git log --diff-merges=separate output for an evil merge
+// (trimmed to the parts the parser reads).
+const sampleMergeLog = "commit m\np1 p2\nA <a@b>\n2024-01-01T00:00:00Z\x00\n" +
+	":100644 100644 1111 2222 M\x00f\x00:000000 100644 0000 3333 A\x00h\x00\x00" +
+	"diff --git a/f b/f\n@@ -2,0 +3 @@ a\n+EVIL\n@@ -4,0 +6 @@ c\n+side\n" +
+	"diff --git a/h b/h\nnew file mode 100644\n@@ -0,0 +1 @@\n+new\n" +
+	"commit m\np1 p2\nA <a@b>\n2024-01-01T00:00:00Z\x00\n" +
+	":100644 100644 4444 2222 M\x00f\x00:000000 100644 0000 3333 A\x00h\x00\x00" +
+	"diff --git a/f b/f\n@@ -0,0 +1 @@\n+main\n@@ -1,0 +3 @@ a\n+EVIL\n" +
+	"diff --git a/h b/h\nnew file mode 100644\n@@ -0,0 +1 @@\n+new\n"
+
+func TestMergeFoldSample(t *testing.T) {
+	var got []*logCommit
+	m := &mergeFold{fn: func(lc *logCommit) error { got = append(got, lc); return nil }}
+	if err := readLog(bufio.NewReader(strings.NewReader(sampleMergeLog)), true, m.add); err != nil {
+		t.Fatal(err)
+	}
+	m.flush()
+	if len(got) != 1 || len(got[0].changes) != 2 {
+		t.Fatalf("folded = %+v, want one merge with two files", got)
+	}
+	f, h := got[0].changes[0], got[0].changes[1]
+	if r := f.added.Ranges(); len(r) != 1 || r[0] != [2]int{3, 4} {
+		t.Errorf("f: lines %v, want line 3 only", r)
+	}
+	if r := h.added.Ranges(); h.dstPath != "h" || len(r) != 1 || r[0] != [2]int{1, 2} {
+		t.Errorf("h: %s lines %v, want line 1", h.dstPath, r)
+	}
 }

@@ -12,13 +12,15 @@ import (
 	"github.com/ghtoken/ghtoken/scanner/finding"
 )
 
-// logFormat starts each commit of "git log -z" output. An author line
-// cannot hold a newline or a NUL (git ends header lines there).
-const logFormat = "--format=commit %H%n%an <%ae>%n%aI"
+// logFormat starts each commit of "git log -z" output: hash, parents,
+// author, date. An author line cannot hold a newline or a NUL (git ends
+// header lines there).
+const logFormat = "--format=commit %H%n%P%n%an <%ae>%n%aI"
 
 // logCommit is one commit of a git log and the files it changed.
 type logCommit struct {
 	commit  finding.Commit
+	parents int
 	changes []fileChange
 }
 
@@ -36,14 +38,14 @@ func readLog(r *bufio.Reader, withPatch bool, fn func(*logCommit) error) error {
 			}
 			return err
 		}
-		c, err := parseCommitHeader(head[:len(head)-1])
+		c, parents, err := parseCommitHeader(head[:len(head)-1])
 		if err != nil {
 			return err
 		}
 		if b, err := r.Peek(1); err == nil && b[0] == '\n' {
 			r.Discard(1)
 		}
-		lc := &logCommit{commit: c}
+		lc := &logCommit{commit: c, parents: parents}
 		if lc.changes, err = parseRaw(r); err != nil {
 			return err
 		}
@@ -58,22 +60,94 @@ func readLog(r *bufio.Reader, withPatch bool, fn func(*logCommit) error) error {
 	}
 }
 
-func parseCommitHeader(b []byte) (finding.Commit, error) {
+func parseCommitHeader(b []byte) (c finding.Commit, parents int, err error) {
 	lines := bytes.Split(b, []byte("\n"))
-	if len(lines) != 3 || !bytes.HasPrefix(lines[0], []byte("commit ")) {
-		return finding.Commit{}, fmt.Errorf("%w: commit header %q", errDiffSyntax, b)
+	if len(lines) != 4 || !bytes.HasPrefix(lines[0], []byte("commit ")) {
+		return finding.Commit{}, 0, fmt.Errorf("%w: commit header %q", errDiffSyntax, b)
 	}
-	c := finding.Commit{Hash: string(lines[0][len("commit "):]), Author: string(lines[1])}
-	if t, err := time.Parse(time.RFC3339, string(lines[2])); err == nil {
+	c = finding.Commit{Hash: string(lines[0][len("commit "):]), Author: string(lines[2])}
+	if t, err := time.Parse(time.RFC3339, string(lines[3])); err == nil {
 		c.Date = t
 	}
-	return c, nil
+	return c, len(bytes.Fields(lines[1])), nil
+}
+
+// mergeFold turns the output of "git log --diff-merges=separate", where a
+// merge commit comes once per parent with its diff against that parent, into
+// one logCommit per commit. A merge's own lines are those it adds against
+// every parent: a line taken from either side is not the merge's doing, a
+// line that is in none of its parents (an "evil merge", or a conflict
+// resolved with new text) is. git prints nothing for a parent the merge does
+// not differ from; a merge with fewer diffs than parents adds nothing.
+type mergeFold struct {
+	fn   func(*logCommit) error
+	cur  *logCommit
+	seen int
+}
+
+// add takes the next commit of the log.
+func (m *mergeFold) add(lc *logCommit) error {
+	if m.cur != nil && m.cur.commit.Hash == lc.commit.Hash {
+		m.cur.changes = intersectChanges(m.cur.changes, lc.changes)
+		m.seen++
+	} else {
+		if err := m.flush(); err != nil {
+			return err
+		}
+		m.cur, m.seen = lc, 1
+	}
+	if m.seen >= m.cur.parents {
+		return m.flush()
+	}
+	return nil
+}
+
+// flush hands on the commit being folded, if any.
+func (m *mergeFold) flush() error {
+	lc := m.cur
+	if lc == nil {
+		return nil
+	}
+	if m.seen < lc.parents {
+		lc.changes = nil
+	}
+	m.cur, m.seen = nil, 0
+	return m.fn(lc)
+}
+
+// intersectChanges keeps, for each file of a, the lines that b adds too.
+func intersectChanges(a, b []fileChange) []fileChange {
+	byPath := make(map[string]*fileChange, len(b))
+	for i := range b {
+		if b[i].status != 'D' {
+			byPath[b[i].dstPath] = &b[i]
+		}
+	}
+	out := a[:0]
+	for _, c := range a {
+		o := byPath[c.dstPath]
+		if c.status == 'D' || o == nil || o.dstOID != c.dstOID {
+			continue
+		}
+		switch {
+		case c.binary && o.binary:
+		case c.binary:
+			c.binary, c.added = false, o.added
+		case o.binary:
+		default:
+			c.added = c.added.Intersect(&o.added)
+		}
+		if c.binary || !c.added.Empty() {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Range is the Source for a range of commits: each commit reachable from
 // Include (HEAD when empty) and from none of Exclude, oldest first. Each
-// commit's added lines are scanned (its diff against its first parent;
-// merge commits add nothing of their own here), so a token added in one
+// commit's added lines are scanned (its diff against its parent; for a
+// merge, the lines it adds against every parent), so a token added in one
 // commit and removed in the next is still found: the history keeps it.
 // Findings carry the commit's hash, author and date.
 //
@@ -98,7 +172,7 @@ func (rg *Range) Walk(ctx context.Context, emit func(finding.Item) error) error 
 	for _, x := range rg.Exclude {
 		revs = append(revs, "^"+x)
 	}
-	args := append([]string{"log", logFormat, "--reverse", "--topo-order", "--diff-merges=off", "--root"}, diffArgs...)
+	args := append([]string{"log", logFormat, "--reverse", "--topo-order", "--diff-merges=separate", "--root"}, diffArgs...)
 	args = append(append(args, revs...), "--")
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -115,56 +189,14 @@ func (rg *Range) Walk(ctx context.Context, emit func(finding.Item) error) error 
 	bud := newBudget(defaultBudget)
 	r := bufio.NewReaderSize(s.out, 64<<10)
 	rg.Commits = 0
-	perr := readLog(r, true, func(lc *logCommit) error {
+	fold := &mergeFold{fn: func(lc *logCommit) error {
 		rg.Commits++
-		commit := lc.commit
-		var batch []finding.Item
-		var oids []string
-		for i := range lc.changes {
-			c := &lc.changes[i]
-			it := finding.Item{Path: c.dstPath, Stage: rules.StageCommitted, Commit: &commit, Size: -1, Blob: c.dstOID}
-			switch {
-			case c.status == 'D':
-				continue
-			case c.isGitlink():
-				continue // a submodule bump: its content is in another repository
-			case c.binary:
-			case c.added.Empty():
-				continue
-			default:
-				lines := c.added
-				it.Lines = &lines
-			}
-			batch = append(batch, it)
-			oids = append(oids, c.dstOID)
-		}
-		// Requests go out in groups, answers are read in order: one round
-		// trip per group rather than per file. A group's requests fit in
-		// the pipe to cat-file, so writing them never waits on reading.
-		const group = 128
-		for len(batch) > 0 {
-			n := min(len(batch), group)
-			if err := cf.requestAll(oids[:n]); err != nil {
-				return err
-			}
-			for _, it := range batch[:n] {
-				h, err := cf.header()
-				if err != nil {
-					return err
-				}
-				if h.missing {
-					it.Skip = &finding.Skipped{Path: it.Path, Reason: finding.SkipMissing, Detail: "object " + it.Blob + " of commit " + commit.Hash + " is not in the repository"}
-				} else if it, err = cf.blob(h, it, rg.MaxBlobSize, bud); err != nil {
-					return err
-				}
-				if err := emit(it); err != nil {
-					return err
-				}
-			}
-			batch, oids = batch[n:], oids[n:]
-		}
-		return nil
-	})
+		return rg.scanCommit(lc, cf, bud, emit)
+	}}
+	perr := readLog(r, true, fold.add)
+	if perr == nil {
+		perr = fold.flush()
+	}
 	if perr != nil {
 		cancel()
 	}
@@ -185,3 +217,54 @@ func (rg *Range) Walk(ctx context.Context, emit func(finding.Item) error) error 
 
 // CommitsWalked is the number of commits the last Walk went through.
 func (rg *Range) CommitsWalked() int { return rg.Commits }
+
+// scanCommit reads and emits the files of one commit that add lines.
+func (rg *Range) scanCommit(lc *logCommit, cf *catFile, bud *budget, emit func(finding.Item) error) error {
+	commit := lc.commit
+	var batch []finding.Item
+	var oids []string
+	for i := range lc.changes {
+		c := &lc.changes[i]
+		it := finding.Item{Path: c.dstPath, Stage: rules.StageCommitted, Commit: &commit, Size: -1, Blob: c.dstOID}
+		switch {
+		case c.status == 'D':
+			continue
+		case c.isGitlink():
+			continue // a submodule bump: its content is in another repository
+		case c.binary:
+		case c.added.Empty():
+			continue
+		default:
+			lines := c.added
+			it.Lines = &lines
+		}
+		batch = append(batch, it)
+		oids = append(oids, c.dstOID)
+	}
+	// Requests go out in groups, answers are read in order: one round
+	// trip per group rather than per file. A group's requests fit in
+	// the pipe to cat-file, so writing them never waits on reading.
+	const group = 128
+	for len(batch) > 0 {
+		n := min(len(batch), group)
+		if err := cf.requestAll(oids[:n]); err != nil {
+			return err
+		}
+		for _, it := range batch[:n] {
+			h, err := cf.header()
+			if err != nil {
+				return err
+			}
+			if h.missing {
+				it.Skip = &finding.Skipped{Path: it.Path, Reason: finding.SkipMissing, Detail: "object " + it.Blob + " of commit " + commit.Hash + " is not in the repository"}
+			} else if it, err = cf.blob(h, it, rg.MaxBlobSize, bud); err != nil {
+				return err
+			}
+			if err := emit(it); err != nil {
+				return err
+			}
+		}
+		batch, oids = batch[n:], oids[n:]
+	}
+	return nil
+}
