@@ -68,7 +68,7 @@ func RemediationFor(r *Rule, place Place, facts Facts) []string {
 	case place.Stage == StageStaged:
 		// Caught before the commit: nothing has left the machine through
 		// git, so removing it comes first (FORMATS.md §7.3).
-		out = append(out, "It is not committed yet: remove it from the file and unstage it (git restore --staged <file>, or git add the fixed file); nothing has left this machine through git.",
+		out = append(out, "It is not committed yet: remove it from the file and unstage it (git restore --staged <file>, or git rm --cached <file> before the repository's first commit; or git add the fixed file); nothing has left this machine through git.",
 			"If the token is real and was ever pasted, shared or pushed anywhere else, revoke it anyway. "+revokeStep(r))
 	default:
 		out = append(out, revokeStep(r))

@@ -93,8 +93,9 @@ func TestScanStagedExitCodesAndAdvice(t *testing.T) {
 	if code != exitFindings {
 		t.Fatalf("token staged: exit %d, want 1\n%s", code, stderr)
 	}
-	if !strings.Contains(stderr, "git restore --staged") || !strings.Contains(stderr, "gh auth login") {
-		t.Errorf("no advice on how to proceed:\n%s", stderr)
+	// No commit yet: there is no HEAD for git restore --staged to use.
+	if !strings.Contains(stderr, "(git rm --cached FILE)") || strings.Contains(stderr, "git restore --staged") || !strings.Contains(stderr, "gh auth login") {
+		t.Errorf("no advice on how to proceed on a first commit:\n%s", stderr)
 	}
 	var doc struct {
 		Findings []struct {
@@ -108,6 +109,13 @@ func TestScanStagedExitCodesAndAdvice(t *testing.T) {
 	}
 	if len(doc.Findings) != 1 || doc.Findings[0].Line != 2 || doc.Findings[0].Blob == "" || strings.Contains(stdout, rulestest.Token("ghp", "staged")) {
 		t.Errorf("findings = %+v (the token must be masked)", doc.Findings)
+	}
+
+	gitIn(t, dir, "commit", "--no-verify", "-qm", "first")
+	writeFile(t, dir, "b.txt", "T=${ghp:staged2}\n")
+	gitIn(t, dir, "add", "b.txt")
+	if code, _, stderr := runGitMode(t, dir, nil, "scan", "--staged"); code != exitFindings || !strings.Contains(stderr, "(git restore --staged FILE)") {
+		t.Errorf("a later commit: exit %d, want 1 with git restore --staged\n%s", code, stderr)
 	}
 
 	for _, args := range [][]string{

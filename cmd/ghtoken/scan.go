@@ -15,6 +15,7 @@ import (
 	"github.com/ghtoken/ghtoken/report"
 	"github.com/ghtoken/ghtoken/scanner"
 	"github.com/ghtoken/ghtoken/scanner/finding"
+	"github.com/ghtoken/ghtoken/scanner/gitsource"
 	"github.com/ghtoken/ghtoken/scanner/suppress"
 	"github.com/ghtoken/ghtoken/scanner/walk"
 )
@@ -206,7 +207,8 @@ func (e *env) scan(args []string) error {
 	report.WriteWarnings(e.stderr, r.Result)
 	status := scanStatus(r.Result, f.strict)
 	if f.staged && status == errFindings {
-		writeStagedAdvice(e.stderr)
+		hasCommit, err := (&gitsource.Git{Dir: e.dir}).HasCommit(e.ctx)
+		writeStagedAdvice(e.stderr, err == nil && !hasCommit)
 	}
 	return status
 }

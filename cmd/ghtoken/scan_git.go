@@ -92,11 +92,17 @@ func (e *env) scanGit(f *scanFlags, paths []string, opt scanner.Options, sup *su
 }
 
 // writeStagedAdvice tells someone whose commit a hook just stopped how to
-// go on.
-func writeStagedAdvice(w io.Writer) {
-	fmt.Fprint(w, `ghtoken: the commit was stopped: the staged changes add a GitHub token. To go on:
+// go on. Before a repository's first commit there is no HEAD to restore the
+// index from, so git restore --staged fails there and git rm --cached is
+// the way to unstage.
+func writeStagedAdvice(w io.Writer, firstCommit bool) {
+	unstage := "git restore --staged FILE"
+	if firstCommit {
+		unstage = "git rm --cached FILE"
+	}
+	fmt.Fprintf(w, `ghtoken: the commit was stopped: the staged changes add a GitHub token. To go on:
   1. Remove the token from the file, then stage the fix (git add FILE), or unstage
-     the file (git restore --staged FILE) and keep it out of the repository.
+     the file (%s) and keep it out of the repository.
   2. Load the token at run time instead: gh auth login or Git Credential Manager on
      a workstation, the built-in GITHUB_TOKEN or an Actions secret in a workflow,
      a Codespaces secret in Codespaces, an environment variable elsewhere.
@@ -105,7 +111,7 @@ func writeStagedAdvice(w io.Writer) {
   4. A deliberate test value: mark it with a "ghtoken:allow <reason>" comment on
      its line, or better, build it at run time in the test. To skip this check
      once: git commit --no-verify.
-`)
+`, unstage)
 }
 
 // isTerminal reports whether w is a terminal.

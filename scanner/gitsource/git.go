@@ -270,6 +270,14 @@ func (g *Git) resolveCommit(ctx context.Context, rev string) (oid string, ok boo
 	return g.resolve(ctx, rev, "commit")
 }
 
+// HasCommit reports whether HEAD names a commit: false on a repository's
+// first commit (an unborn branch), where commands that need HEAD, such as
+// git restore --staged, fail.
+func (g *Git) HasCommit(ctx context.Context) (bool, error) {
+	_, ok, err := g.resolveCommit(ctx, "HEAD")
+	return ok, err
+}
+
 // resolve peels rev to an object of the given type ("commit", "tree") and
 // returns its id, or ok=false when there is no such object; git failing
 // otherwise is an error.
