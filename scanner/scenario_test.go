@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -51,9 +53,15 @@ func TestScenarios(t *testing.T) {
 	}
 }
 
+// writeArchive writes the archive's files into a new directory. When some
+// are under .git/, the directory is made a git repository first (they then
+// add to or replace what git init wrote).
 func writeArchive(t *testing.T, ar *txtar.Archive) string {
 	t.Helper()
 	dir := t.TempDir()
+	if slices.ContainsFunc(ar.Files, func(f txtar.File) bool { return strings.HasPrefix(f.Name, ".git/") }) {
+		gitInit(t, dir)
+	}
 	for _, f := range ar.Files {
 		p := filepath.Join(dir, filepath.FromSlash(f.Name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -95,4 +103,19 @@ func describeFindings(dir string, res *finding.Result) []string {
 		got = append(got, fmt.Sprintf("%s:%d:%d %s %s", strings.TrimPrefix(f.Path, prefix), f.Line, f.Column, f.Rule.ID, f.Confidence))
 	}
 	return got
+}
+
+// gitInit makes dir a repository, with no user or system configuration.
+func gitInit(t *testing.T, dir string) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", home)
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	if out, err := exec.Command("git", "init", "-q", dir).CombinedOutput(); err != nil {
+		t.Fatalf("git init: %v\n%s", err, out)
+	}
 }

@@ -23,8 +23,10 @@ import (
 const scanUsage = `Usage: ghtoken scan [flags] [PATH...]
 
 Scans files and directories (default: the current directory) for GitHub
-tokens. A directory walk honours .gitignore files, .git/info/exclude and never
-enters .git. PATH "-" reads standard input.
+tokens. Inside a git work tree a directory walk scans the files git would
+commit (git ls-files --cached --others --exclude-standard), tracked files that
+an ignore pattern matches included; outside one it honours .gitignore files.
+It never enters .git. PATH "-" reads standard input.
 
 Flags:
   --format FORMAT       text (default), json, sarif, github or gitlab
@@ -33,7 +35,7 @@ Flags:
   --show-secrets        print whole tokens instead of masked ones (text and json
                         only: sarif, github and gitlab never hold token text)
   --show-lookalikes     also list token-shaped text that fails its checksum
-  --no-ignore           scan files that .gitignore excludes too
+  --no-ignore           scan files that git ignores too (needs no git)
   --max-file-size SIZE  skip files larger than SIZE (default 100MiB; 0 = no limit;
                         suffixes KiB, MiB, GiB, KB, MB, GB)
   --strict              exit 2 when a file could not be read or was skipped for

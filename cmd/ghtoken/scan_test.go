@@ -160,14 +160,11 @@ func TestBadSuppressionFilesExit2(t *testing.T) {
 // The ignore file is read at the repository's top even when a subdirectory
 // is scanned, and its patterns are relative to that top.
 func TestScanRootIsRepositoryTop(t *testing.T) {
-	dir := tree(t, map[string]string{
+	dir := gitTree(t, map[string]string{
 		"sub/dir/a.txt":  "x = ${ghp:1}\n",
 		"sub/dir/b.txt":  "x = ${ghp:2}\n",
 		".ghtokenignore": "/sub/dir/a.txt\n",
 	})
-	if err := os.Mkdir(filepath.Join(dir, ".git"), 0o755); err != nil {
-		t.Fatal(err)
-	}
 	code, out, _ := runIn(t, filepath.Join(dir, "sub"), nil, "scan", "dir", "--format", "json")
 	var doc report.JSONDoc
 	json.Unmarshal([]byte(out), &doc)

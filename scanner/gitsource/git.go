@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 )
 
@@ -63,6 +64,11 @@ var gitSafeEnv = []string{
 
 var gitUnsafeEnv = []string{"GIT_EXTERNAL_DIFF", "GIT_PAGER", "PAGER", "GIT_DIFF_OPTS"}
 
+// repoEnv are the variables that make git use another repository, index or
+// work tree than the one it finds from its directory.
+var repoEnv = []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY",
+	"GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", "GIT_CEILING_DIRECTORIES", "GIT_PREFIX"}
+
 // Git runs git in one repository with the safety settings above. The zero
 // value runs in the current directory.
 //
@@ -75,6 +81,9 @@ type Git struct {
 	Dir string
 	// Program is the git executable; "" means "git" from PATH.
 	Program string
+	// fromDir: the repository is the one git finds from Dir; the
+	// variables of repoEnv are not passed on.
+	fromDir bool
 }
 
 // ErrGitMissing is wrapped by the error returned when git cannot be run.
@@ -128,13 +137,7 @@ func (g *Git) command(ctx context.Context, args ...string) *exec.Cmd {
 	kept := env[:0]
 	for _, kv := range env {
 		name, _, _ := strings.Cut(kv, "=")
-		drop := false
-		for _, bad := range gitUnsafeEnv {
-			if name == bad {
-				drop = true
-				break
-			}
-		}
+		drop := slices.Contains(gitUnsafeEnv, name) || (g.fromDir && slices.Contains(repoEnv, name))
 		if !drop {
 			kept = append(kept, kv)
 		}

@@ -6,22 +6,24 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/ghtoken/ghtoken/rules"
 	"github.com/ghtoken/ghtoken/scanner/finding"
-	"github.com/ghtoken/ghtoken/scanner/ignore"
 )
 
 // Paths is the Source for the working tree: each entry of Args is a
 // directory (walked), a file, or "-" for Stdin.
 //
-// A directory walk honours .gitignore files at every level, the repository's
-// .git/info/exclude and the .gitignore files between the repository's top and
-// the directory, unless NoIgnore is set. It never enters .git, does not follow
+// Inside a git work tree a directory walk visits the files git would commit
+// (gitsource.ListWorkTree): git's own ignore rules, and tracked files whatever
+// they say. A repository found inside the walk is asked the same about its
+// files; a directory named in Args that git ignores is walked whole. Outside
+// any repository the walk honours the .gitignore files below the directory.
+// NoIgnore visits every file and needs no git. A git failure ends the walk
+// with an error. It never enters .git, does not follow
 // symbolic links (they are reported as skipped), and skips FIFOs, sockets and
 // devices without opening them. Entries are visited in lexical order, so the
 // walk is deterministic. Explicit arguments are followed even when they are
@@ -133,79 +135,20 @@ type walker struct {
 
 // walkRoot walks the directory abs, displayed as display.
 func (w *walker) walkRoot(abs, display string) error {
-	var stack ignore.Stack
-	if !w.noIgnore {
-		var err error
-		stack, err = outerIgnores(abs)
-		if err != nil {
-			return err
-		}
+	sel, err := rootSelection(w.ctx, abs, w.noIgnore)
+	if err != nil {
+		return err
 	}
 	w.prefix = display
 	if w.prefix == "." {
 		w.prefix = ""
 	}
 	w.rel = w.rel[:0]
-	return w.walkDir(dirRef{abs: abs}, stack)
-}
-
-// outerIgnores loads the ignore files that apply to dir from outside it: the
-// repository's info/exclude and the .gitignore files from the repository's top
-// down to dir's parent. Their patterns are re-rooted so that they apply to
-// paths relative to dir.
-func outerIgnores(dir string) (ignore.Stack, error) {
-	absDir, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, err
-	}
-	top := ""
-	for d := absDir; ; d = filepath.Dir(d) {
-		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
-			top = d
-			break
-		}
-		if filepath.Dir(d) == d {
-			return nil, nil // not in a repository: only the walk's own .gitignore files apply
-		}
-	}
-	var files []*ignore.File
-	if info, err := os.Stat(filepath.Join(top, ".git")); err == nil && info.IsDir() {
-		if data, err := os.ReadFile(filepath.Join(top, ".git", "info", "exclude")); err == nil {
-			files = append(files, ignore.Parse("", data))
-		}
-	}
-	rel, err := filepath.Rel(top, absDir)
-	if err != nil {
-		return nil, err
-	}
-	relSlash := filepath.ToSlash(rel)
-	if relSlash == "." {
-		relSlash = ""
-	}
-	// .gitignore files strictly above dir; dir's own is read by walkDir.
-	parts := []string{}
-	if relSlash != "" {
-		parts = strings.Split(relSlash, "/")
-	}
-	for i := range parts {
-		d := path.Join(parts[:i]...)
-		data, err := os.ReadFile(filepath.Join(top, filepath.FromSlash(d), ".gitignore"))
-		if err != nil {
-			continue
-		}
-		files = append(files, ignore.Parse(d, data))
-	}
-	// Re-root: a pattern file at d (relative to top) sees paths as
-	// relSlash/<path under dir>; express that with a prefixed view.
-	var stack ignore.Stack
-	for _, f := range files {
-		stack = append(stack, f.Rerooted(relSlash))
-	}
-	return stack, nil
+	return w.walkDir(dirRef{abs: abs}, sel)
 }
 
 // walkDir walks dir, whose path relative to the walk's root is w.rel.
-func (w *walker) walkDir(dir dirRef, stack ignore.Stack) error {
+func (w *walker) walkDir(dir dirRef, sel *selection) error {
 	if err := w.ctx.Err(); err != nil {
 		return err
 	}
@@ -225,17 +168,9 @@ func (w *walker) walkDir(dir dirRef, stack ignore.Stack) error {
 		}
 		return w.emitSkip(label+"/", finding.SkipUnreadable, err.Error())
 	}
-	// Only a listed .gitignore is read: one system call less per
-	// directory.
-	hasIgnore := slices.ContainsFunc(entries, func(e fs.DirEntry) bool { return e.Name() == ".gitignore" })
-	if !w.noIgnore && hasIgnore {
-		if data, err := dir.readFile(".gitignore"); err != nil {
-			if err := w.emitSkip(join(display, ".gitignore"), finding.SkipUnreadable, err.Error()); err != nil {
-				return err
-			}
-		} else {
-			stack = stack.WithData(rel, data)
-		}
+	sel, err = w.selectIn(dir, rel, display, entries, sel)
+	if err != nil {
+		return err
 	}
 	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 	// rel and display are not used past this point: deep down, strings
@@ -249,7 +184,7 @@ func (w *walker) walkDir(dir dirRef, stack ignore.Stack) error {
 			if name == ".git" {
 				continue
 			}
-			if !w.noIgnore && stack.Ignored(childRel, true) {
+			if !sel.dir(childRel) {
 				continue
 			}
 			child, err := dir.child(name)
@@ -264,7 +199,7 @@ func (w *walker) walkDir(dir dirRef, stack ignore.Stack) error {
 				w.rel = append(w.rel, '/')
 			}
 			w.rel = append(w.rel, name...)
-			err = w.walkDir(child, stack)
+			err = w.walkDir(child, sel)
 			child.close()
 			w.rel = w.rel[:n]
 			if err != nil {
@@ -272,7 +207,7 @@ func (w *walker) walkDir(dir dirRef, stack ignore.Stack) error {
 			}
 			continue
 		}
-		if !w.noIgnore && stack.Ignored(childRel, false) {
+		if !sel.file(childRel) {
 			continue
 		}
 		switch {
@@ -297,6 +232,36 @@ func (w *walker) walkDir(dir dirRef, stack ignore.Stack) error {
 		}
 	}
 	return nil
+}
+
+// selectIn returns the selection for the entries of dir: a directory that
+// holds .git is the top of a repository (a submodule, or a repository inside
+// a tree that is not one), whose files git lists; outside a repository, a
+// .gitignore adds its patterns.
+func (w *walker) selectIn(dir dirRef, rel, display string, entries []fs.DirEntry, sel *selection) (*selection, error) {
+	if sel.all {
+		return sel, nil
+	}
+	has := func(name string) bool {
+		return slices.ContainsFunc(entries, func(e fs.DirEntry) bool { return e.Name() == name })
+	}
+	if has(".git") && !sel.gitTop(rel) {
+		if dir.abs == "" {
+			// Too deep for a path git could be given.
+			return nil, fmt.Errorf("repository %s is nested too deep to ask git which files it would commit", display)
+		}
+		return repoSelection(w.ctx, dir.abs, rel)
+	}
+	// Only a listed .gitignore is read: one system call less per
+	// directory.
+	if !sel.readsIgnoreFiles() || !has(".gitignore") {
+		return sel, nil
+	}
+	data, err := dir.readFile(".gitignore")
+	if err != nil {
+		return sel, w.emitSkip(join(display, ".gitignore"), finding.SkipUnreadable, err.Error())
+	}
+	return sel.withIgnoreFile(rel, data), nil
 }
 
 // child returns the path of name in the directory being walked, relative

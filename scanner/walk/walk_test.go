@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -192,6 +193,7 @@ func TestDeterministic(t *testing.T) {
 // are.
 func TestOuterIgnoreFiles(t *testing.T) {
 	repo := t.TempDir()
+	gitInit(t, repo)
 	tok := rulestest.Token(rulestest.ClassicPAT, "outer")
 	write(t, filepath.Join(repo, ".git", "info", "exclude"), "*.excluded\n")
 	write(t, filepath.Join(repo, ".gitignore"), "*.secret\nsub/deep/\n/sub/anchored.txt\n")
@@ -206,5 +208,20 @@ func TestOuterIgnoreFiles(t *testing.T) {
 	}
 	if strings.Join(got, " ") != "kept.txt other/deep/y.txt" {
 		t.Errorf("scanned %v, want kept.txt and other/deep/y.txt", got)
+	}
+}
+
+// gitInit makes dir a repository, with no user or system configuration.
+func gitInit(t *testing.T, dir string) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", home)
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	if out, err := exec.Command("git", "init", "-q", dir).CombinedOutput(); err != nil {
+		t.Fatalf("git init: %v\n%s", err, out)
 	}
 }
