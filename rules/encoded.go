@@ -3,6 +3,7 @@ package rules
 import (
 	"bytes"
 	"slices"
+	"sort"
 	"strings"
 )
 
@@ -31,10 +32,6 @@ const (
 	// leaves room for the one quad before the needle's quad and the byte
 	// after the window (is the encoded run over?) within MaxTokenLen.
 	decodeWindow = MaxTokenLen - 8
-	// anchorSlack is how far into a decoded window an anchored match may
-	// start: the needle's own offset in its 3-byte group, plus the group
-	// kept before it.
-	anchorSlack = 6
 )
 
 // Encoding names, as reported in Match.Encoding.
@@ -154,6 +151,7 @@ func fixedChars(lit string, a int, alphabet string) needle {
 func (f *finder) findBase64() {
 	buf := f.buf
 	for i := base64Probe; i < len(buf); i += base64Probe {
+		f.probes++
 		// Both probes and every third byte between them, without a
 		// branch each: in prose and code one is nearly always a separator.
 		w := (*[base64Probe + 1]byte)(buf[i-base64Probe : i+1])
@@ -175,6 +173,7 @@ func (f *finder) findBase64() {
 		for e < len(buf) && isB64[buf[e]] != 0 {
 			e++
 		}
+		f.probes += e - s
 		if e-s >= minBase64Run {
 			f.needlesIn(s, e)
 		}
@@ -184,10 +183,15 @@ func (f *finder) findBase64() {
 	}
 }
 
-// needlesIn looks for needles in the base64 run buf[s:e].
+// needlesIn looks for needles in the base64 run buf[s:e]. Each 4-character
+// alignment of the run that a needle points at is decoded once, and the
+// decoded text searched once: needles are dense in hostile runs, and
+// decoding a window per needle would cost the window's length per needle.
 func (f *finder) needlesIn(s, e int) {
 	buf := f.buf
+	var aligned [4]bool
 	for p := s; p+1 < e; p++ {
+		f.probes++
 		h := needleHead[int(buf[p])<<8|int(buf[p+1])]
 		if h == 0 {
 			continue
@@ -197,40 +201,40 @@ func (f *finder) needlesIn(s, e int) {
 			if n.text[:2] != head {
 				break
 			}
-			if n.depth <= f.depth && p >= n.off && bytes.HasPrefix(buf[p:e], []byte(n.text)) {
-				f.base64At(p - n.off)
+			f.probes++
+			if n.depth <= f.depth && p-n.off >= s && bytes.HasPrefix(buf[p:e], []byte(n.text)) {
+				aligned[(p-n.off-s)%4] = true
 			}
+		}
+	}
+	for c, ok := range aligned {
+		if ok {
+			f.base64Run(s+c, e)
 		}
 	}
 }
 
-// base64At decodes the window that starts at the quad q (or the quad before
-// it, so that a needle of base64-in-base64 finds its inner quad) and keeps
-// the tokens that start where the needle is.
-func (f *finder) base64At(q int) {
+// base64Run decodes the base64 run buf[start:e], whose quads start at start,
+// and keeps the tokens found in it that lie within decodeWindow characters of
+// their start (so that a match depends on no more than that, as Find
+// promises). Legacy matches are left out: they depend on context far before
+// them, and the rule needs its keyword in the same text anyway.
+func (f *finder) base64Run(start, e int) {
 	buf := f.buf
-	for k := q; k < min(q+4, len(buf)); k++ {
-		if b64val[buf[k]] == 0xff {
-			return
-		}
-	}
-	start := q
-	if q >= 4 && isBase64(buf[q-4:q]) {
-		start = q - 4
-	}
-	end := start
-	for end < len(buf) && end-start < decodeWindow && b64val[buf[end]] != 0xff {
-		end++
-	}
-	// The run is over when a non-base64 byte (or the end of the input)
-	// follows it; otherwise the window cut it.
-	complete := end-start < decodeWindow || end == len(buf) || b64val[buf[end]] == 0xff
-	dec := decodeBase64(buf[start:end])
-	f.sub(dec, complete, func(m *Match) bool {
-		if m.Start >= anchorSlack {
+	dec := decodeBase64(buf[start:e])
+	f.probes += e - start
+	f.sub(dec, func(m *Match) bool {
+		if m.Rule == Legacy {
 			return false
 		}
-		m.Start, m.End = start+m.Start/3*4, min(end, start+(m.End+2)/3*4)
+		s := start + m.Start/3*4
+		// The byte after the match (which decides its end) is decoded
+		// from at most the quad that follows.
+		after := min(e, start+(m.End+1+2)/3*4)
+		if after-s > decodeWindow {
+			return false
+		}
+		m.Start, m.End = s, min(e, start+(m.End+2)/3*4)
 		enc := EncodingBase64
 		if bytes.ContainsAny(buf[m.Start:m.End], "-_") {
 			enc = EncodingBase64URL
@@ -238,15 +242,6 @@ func (f *finder) base64At(q int) {
 		m.Encoding = joinEncoding(enc, m.Encoding)
 		return true
 	})
-}
-
-func isBase64(b []byte) bool {
-	for _, c := range b {
-		if b64val[c] == 0xff {
-			return false
-		}
-	}
-	return true
 }
 
 // decodeBase64 decodes a run of base64 characters of either alphabet,
@@ -273,16 +268,12 @@ func decodeBase64(src []byte) []byte {
 }
 
 // sub runs the finder one level deeper on decoded text and adds the matches
-// keep accepts (keep maps them back to f.buf's offsets). complete says
-// whether dec holds all of the encoded run: when it does not, a match that
-// reaches its end may be cut short and is dropped.
-func (f *finder) sub(dec []byte, complete bool, keep func(*Match) bool) {
+// keep accepts (keep maps them back to f.buf's offsets).
+func (f *finder) sub(dec []byte, keep func(*Match) bool) {
 	inner := finder{buf: dec, opt: f.opt, lockfile: f.lockfile, depth: f.depth - 1}
 	inner.run()
+	f.probes += inner.probes
 	for _, m := range inner.dst {
-		if m.End == len(dec) && !complete {
-			continue
-		}
 		if m.Encoding == "" {
 			m.Decoded = string(dec[m.Start:m.End])
 		}
@@ -299,61 +290,119 @@ func joinEncoding(outer, inner string) string {
 	return outer + ">" + inner
 }
 
+// escapeRun is the decoded text of a run of escaped or plain token
+// characters, shared by the candidates in it: "ghp%5Fghp%5F..." is decoded
+// and searched once, not once per candidate.
+type escapeRun struct {
+	start, stop int     // buf[start:stop] was decoded
+	src         []int32 // src[k] is where decoded byte k starts in buf; src[len(dec)] == stop
+	matches     []Match // the inner finder's matches, by start
+	next        int     // the first decoded byte not yet looked up
+}
+
 // escapedAt handles a token prefix at p whose "_" is escaped: "ghp%5F...",
-// "ghp\u005f...", "github\x5fpat...".
+// "ghp\u005f...", "github\x5fpat...". Calls come in increasing order of p.
 func (f *finder) escapedAt(p int) {
 	buf := f.buf
 	if f.depth == 0 || !boundaryBefore(buf, p) {
 		return
 	}
+	r := &f.esc
+	if p < r.start || p >= r.stop {
+		f.decodeEscapes(p)
+	}
+	k := r.next
+	for k < len(r.src)-1 && int(r.src[k]) < p {
+		k++
+	}
+	r.next = k
+	if int(r.src[k]) != p {
+		return // p is inside an escape: not a candidate
+	}
+	i := sort.Search(len(r.matches), func(i int) bool { return r.matches[i].Start >= k })
+	for ; i < len(r.matches) && r.matches[i].Start == k; i++ {
+		m := r.matches[i]
+		if f.escapedMatch(p, &m) {
+			f.dst = append(f.dst, m)
+		}
+	}
+}
+
+// decodeEscapes decodes the run of token characters, plain or escaped, that
+// starts at p, up to and including the first byte no token holds, and finds
+// the tokens in it.
+func (f *finder) decodeEscapes(p int) {
+	buf := f.buf
+	r := &f.esc
 	dec := make([]byte, 0, 128)
-	src := make([]int, 0, 128) // src[k] is where decoded byte k starts in buf
-	kinds := 0                 // 1: percent, 2: backslash
+	r.src = r.src[:0]
 	i := p
-	limit := min(len(buf), p+decodeWindow)
-	for i < limit {
-		c, n, kind := unescape(buf[i:limit])
+	for i < len(buf) {
+		c, n, _ := unescape(buf[i:])
 		if n == 0 {
 			break
 		}
 		dec = append(dec, c)
-		src = append(src, i)
-		kinds |= kind
+		r.src = append(r.src, int32(i))
 		i += n
+		if !base64URL[c] && c != '.' {
+			break
+		}
 	}
-	if kinds == 0 {
-		return
+	f.probes += i - p + 1
+	r.src = append(r.src, int32(i))
+	r.start, r.stop, r.next = p, max(i, p+1), 0
+	inner := finder{buf: dec, opt: f.opt, lockfile: f.lockfile, depth: f.depth - 1}
+	inner.run()
+	f.probes += inner.probes
+	r.matches = inner.dst
+	for k := range r.matches {
+		if m := &r.matches[k]; m.Encoding == "" {
+			m.Decoded = string(dec[m.Start:m.End])
+		}
 	}
-	src = append(src, i)
-	complete := i < limit || limit == len(buf)
-	f.sub(dec, complete, func(m *Match) bool {
-		if m.Start != 0 {
-			return false
-		}
-		// Only a token that had an escape in it: the plain search
-		// found the others.
-		s, e := src[m.Start], src[m.End]
-		if e-s == m.End-m.Start {
-			return false
-		}
-		used := 0
-		if bytes.IndexByte(buf[s:e], '%') >= 0 {
-			used |= 1
-		}
-		if bytes.IndexByte(buf[s:e], '\\') >= 0 {
-			used |= 2
-		}
-		enc := EncodingPercent
-		switch used {
-		case 2:
-			enc = EncodingEscape
-		case 3:
-			enc = EncodingPercent + "+" + EncodingEscape
-		}
-		m.Start, m.End = s, e
-		m.Encoding = joinEncoding(enc, m.Encoding)
-		return true
-	})
+	slices.SortFunc(r.matches, func(a, b Match) int { return a.Start - b.Start })
+}
+
+// escapedMatch maps m, found at decoded offset k where buf[p] was decoded, back
+// to buf, and reports whether to keep it: only a token with an escape in it
+// (the plain search found the others), decided by bytes within decodeWindow of
+// p.
+func (f *finder) escapedMatch(p int, m *Match) bool {
+	buf := f.buf
+	r := &f.esc
+	s, e := int(r.src[m.Start]), int(r.src[m.End])
+	if e-s == m.End-m.Start {
+		return false
+	}
+	// The byte after the match decides where it ends: it must have been
+	// decoded within the window too.
+	after := e
+	if m.End+1 < len(r.src) {
+		after = int(r.src[m.End+1])
+	} else if e < len(buf) {
+		after = e + 6 // the longest escape, which did not decode
+	}
+	if after-p > decodeWindow {
+		return false
+	}
+	used := 0
+	if bytes.IndexByte(buf[s:e], '%') >= 0 {
+		used |= 1
+	}
+	if bytes.IndexByte(buf[s:e], '\\') >= 0 {
+		used |= 2
+	}
+	enc := EncodingPercent
+	switch used {
+	case 2:
+		enc = EncodingEscape
+	case 3:
+		enc = EncodingPercent + "+" + EncodingEscape
+	}
+	m.Start, m.End = s, e
+	m.Encoding = joinEncoding(enc, m.Encoding)
+	return true
 }
 
 // unescape decodes one byte at the start of b: a percent escape, a

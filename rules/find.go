@@ -90,6 +90,15 @@ func init() {
 // MaxTokenLen+1 bytes from its start (the decoding window), which is what a
 // chunked reader keeps anyway.
 func Find(buf []byte, opt Options, dst []Match) []Match {
+	dst, _ = find(buf, opt, dst)
+	return dst
+}
+
+// find is Find that also returns the work it did: the number of candidate
+// probes, roughly the bytes the detectors looked at beyond the byte search
+// that finds candidates. Tests bound it per input byte, so no input can make
+// a detector quadratic.
+func find(buf []byte, opt Options, dst []Match) ([]Match, int) {
 	first := len(dst)
 	f := finder{buf: buf, opt: opt, dst: dst, lockfile: isLockfile(opt.Path), depth: maxDecodeDepth}
 	f.run()
@@ -120,7 +129,7 @@ func Find(buf []byte, opt Options, dst []Match) []Match {
 		})
 		f.dst = f.dst[:first+len(out)]
 	}
-	return f.dst
+	return f.dst, f.probes
 }
 
 // run appends every match in f.buf to f.dst, unsorted.
@@ -142,8 +151,15 @@ type finder struct {
 	buf      []byte
 	opt      Options
 	dst      []Match
-	lockfile bool // the legacy rule stays silent in lockfiles
-	depth    int  // how many more levels of encoding to look through
+	lockfile bool      // the legacy rule stays silent in lockfiles
+	depth    int       // how many more levels of encoding to look through
+	ident    ident     // the identifier of the latest keyword candidate
+	runs     [3][2]int // the latest base64url runs (see base64URLRunEnd)
+	nextRun  int
+	esc      escapeRun // the latest escaped run (see escapedAt)
+	// probes counts the work done, for tests (see find); a decoding's
+	// inner finder adds its own.
+	probes int
 }
 
 func (f *finder) each(c byte, at func(p int)) {
@@ -152,6 +168,7 @@ func (f *finder) each(c byte, at func(p int)) {
 		if j < 0 {
 			return
 		}
+		f.probes++
 		at(i + j)
 		i += j + 1
 	}
@@ -238,11 +255,13 @@ func boundaryAfter(buf []byte, e int) bool  { return e >= len(buf) || !wordChar[
 
 // alnumRun returns the length of the run of [0-9A-Za-z] at buf[p:], counting
 // at most limit characters.
-func alnumRun(buf []byte, p, limit int) int {
+func (f *finder) alnumRun(p, limit int) int {
+	buf := f.buf
 	n := 0
 	for p+n < len(buf) && n < limit && alnum[buf[p+n]] {
 		n++
 	}
+	f.probes += n + 1
 	return n
 }
 
@@ -254,10 +273,11 @@ func (f *finder) prefixed(p int, r *Rule, n int) bool {
 		return false
 	}
 	start := p + 4
-	if alnumRun(buf, start, n+1) != n || !boundaryAfter(buf, start+n) {
+	if f.alnumRun(start, n+1) != n || !boundaryAfter(buf, start+n) {
 		return false
 	}
 	tok := buf[p : start+n]
+	f.probes += n
 	m := Match{Rule: r, Start: p, End: start + n, Confidence: High}
 	if !checksum62Valid(tok, 4) {
 		m.Confidence, m.Note = Lookalike, "checksum mismatch"
@@ -271,11 +291,11 @@ func (f *finder) fineGrained(p int) {
 	buf := f.buf
 	const prefix = len("github_pat_")
 	a := p + prefix
-	if !boundaryBefore(buf, p) || alnumRun(buf, a, 23) != 22 || a+22 >= len(buf) || buf[a+22] != '_' {
+	if !boundaryBefore(buf, p) || f.alnumRun(a, 23) != 22 || a+22 >= len(buf) || buf[a+22] != '_' {
 		return
 	}
 	b := a + 23
-	if alnumRun(buf, b, 60) != 59 || !boundaryAfter(buf, b+59) {
+	if f.alnumRun(b, 60) != 59 || !boundaryAfter(buf, b+59) {
 		return
 	}
 	end := b + 59
@@ -285,6 +305,7 @@ func (f *finder) fineGrained(p int) {
 		owner, structured = fineGrainedOwner(buf[a+2 : a+9])
 	}
 	sum := FineGrainedChecksum(buf[p : b+43])
+	f.probes += b + 43 - p
 	checksumOK := string(sum[:]) == string(buf[b+43:b+51])
 	switch {
 	case checksumOK:

@@ -31,50 +31,80 @@ var tokenWords = []string{"token", "pat", "secret", "key", "auth", "pass", "pwd"
 // shaWords mark identifiers that name a commit or hash, not a credential.
 var shaWords = []string{"sha", "commit", "hash", "digest", "rev", "ref", "checksum"}
 
+// ident is the identifier around a keyword candidate: the whole run of
+// identifier characters, judged once for every keyword candidate it holds, so
+// a long run of candidates ("gh_gh_gh_...") costs a pass, not a pass each.
+// The legacy value walk after it is resumed rather than redone too.
+type ident struct {
+	start, end int // buf[start:end], or the part of an overlong run scanned
+	// credential: no longer than identMax, with a token word and no
+	// segment naming a hash. A keyword inside it is still needed.
+	credential bool
+	lower      [identMax]byte
+	walk       legacyWalk
+}
+
+// legacyWalk is where the walk for the value after an identifier stands.
+type legacyWalk struct {
+	i, lineBreaks int
+	done          bool
+}
+
 // atKeyword handles a possible keyword occurrence at p: "github" or a "gh"
-// segment in an identifier such as GITHUB_TOKEN, gh_token or GH_PAT.
+// segment in an identifier such as GITHUB_TOKEN, gh_token or GH_PAT. Calls
+// come in increasing order of p within a pass.
 func (f *finder) atKeyword(p int) {
+	id := &f.ident
+	if p < id.start || p >= id.end {
+		f.judgeIdent(p)
+	}
+	if !id.credential || !keywordAt(id.lower[:id.end-id.start], p-id.start) {
+		return
+	}
+	f.legacyValue(p)
+}
+
+// judgeIdent sets f.ident to the identifier around p. An identifier longer
+// than identMax names no credential; its whole run is skipped at once.
+func (f *finder) judgeIdent(p int) {
 	buf := f.buf
+	id := &f.ident
 	start := p
-	for start > 0 && p-start < identMax && identChar[buf[start-1]] {
+	for start > 0 && p-start <= identMax && identChar[buf[start-1]] {
 		start--
 	}
 	end := p
-	for end < len(buf) && end-p < identMax && identChar[buf[end]] {
+	for end < len(buf) && end-start <= identMax && identChar[buf[end]] {
 		end++
 	}
-	// Only the occurrence nearest the identifier's start does the work, so
-	// an identifier is judged once per pass.
-	if !keywordIdent(buf[start:end], p-start) {
+	f.probes += end - start
+	id.start, id.end, id.credential = start, end, false
+	if end-start > identMax {
+		// Skip the rest of an overlong run in one go.
+		for id.end < len(buf) && identChar[buf[id.end]] {
+			id.end++
+		}
+		f.probes += id.end - end
 		return
 	}
-	f.legacyValue(p, end)
-}
-
-// keywordIdent reports whether ident (with a keyword candidate at offset k)
-// names a GitHub credential. It runs for every "github" or "gh" in the input,
-// so it works on a stack copy and never allocates.
-func keywordIdent(ident []byte, k int) bool {
-	var lower [2 * identMax]byte
-	l := lower[:len(ident)]
-	for i, c := range ident {
+	l := id.lower[:end-start]
+	for i, c := range buf[start:end] {
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
 		l[i] = c
 	}
-	rest := l[k:]
-	isGitHub := bytes.HasPrefix(rest, []byte("github"))
-	isGh := bytes.HasPrefix(rest, []byte("gh")) && (k == 0 || !alnum[l[k-1]]) &&
-		(len(rest) == 2 || !alnum[rest[2]] || hasAnyPrefix(rest[2:], tokenWords))
-	if !isGitHub && !isGh {
-		return false
-	}
+	id.credential = credentialIdent(l)
+	id.walk = legacyWalk{i: end}
+}
+
+// credentialIdent reports whether the lower-cased identifier l says it holds
+// a credential: a token word, and no segment that names a hash (GITHUB_SHA,
+// github.commit_sha: their values are SHAs, not tokens).
+func credentialIdent(l []byte) bool {
 	if !containsAny(l, tokenWords) {
 		return false
 	}
-	// Reject identifiers with a segment that names a hash (GITHUB_SHA,
-	// github.commit_sha): their values are SHAs, not tokens.
 	for start, i := 0, 0; i <= len(l); i++ {
 		if i < len(l) && l[i] != '_' && l[i] != '-' && l[i] != '.' {
 			continue
@@ -87,6 +117,17 @@ func keywordIdent(ident []byte, k int) bool {
 		start = i + 1
 	}
 	return true
+}
+
+// keywordAt reports whether the lower-cased identifier l has a GitHub keyword
+// at offset k: "github", or a "gh" segment ("gh_token", "ghtoken").
+func keywordAt(l []byte, k int) bool {
+	rest := l[k:]
+	if bytes.HasPrefix(rest, []byte("github")) {
+		return true
+	}
+	return bytes.HasPrefix(rest, []byte("gh")) && (k == 0 || !alnum[l[k-1]]) &&
+		(len(rest) == 2 || !alnum[rest[2]] || hasAnyPrefix(rest[2:], tokenWords))
 }
 
 func hasAnyPrefix(s []byte, words []string) bool {
@@ -107,41 +148,52 @@ func containsAny(s []byte, words []string) bool {
 	return false
 }
 
-// legacyValue looks for the value that follows a keyword identifier ending at
-// identEnd: the first word after it, past separators (= : quotes brackets
-// and the words "token" or "bearer"), on the same line, or on the next line
-// when the rest of the line holds only separators (YAML and similar key/value
-// files). Anything else in between (a variable reference, a comment, another
-// word) means the value is not a literal, and nothing is reported.
-func (f *finder) legacyValue(p, identEnd int) {
+// legacyValue looks for the value that follows the keyword identifier f.ident
+// (with a keyword at p): the first word after it, past separators (= : quotes
+// brackets and the words "token" or "bearer"), on the same line, or on the
+// next line when the rest of the line holds only separators (YAML and similar
+// key/value files). Anything else in between (a variable reference, a
+// comment, another word) means the value is not a literal, and nothing is
+// reported. The value starts at most valueMaxGap bytes after p; a later
+// keyword in the same identifier resumes the walk where an earlier one left
+// it.
+func (f *finder) legacyValue(p int) {
 	buf := f.buf
+	w := &f.ident.walk
 	limit := min(len(buf), p+valueMaxGap)
-	lineBreaks := 0
-	for i := identEnd; i < limit; {
-		c := buf[i]
+	for !w.done && w.i < limit {
+		c := buf[w.i]
+		f.probes++
 		switch {
 		case c == '\n':
-			if lineBreaks == 1 {
+			if w.lineBreaks == 1 {
+				w.done = true
 				return
 			}
-			lineBreaks++
-			i++
+			w.lineBreaks++
+			w.i++
 		case legacySeparator[c]:
-			i++
+			w.i++
 		case identChar[c]:
-			j := i
-			for j < len(buf) && identChar[buf[j]] {
+			// A value longer than "v1." + 40 hex is no legacy token:
+			// look no further than one byte past that.
+			i, j := w.i, w.i
+			for j < len(buf) && j-i <= 3+legacyHexLen && identChar[buf[j]] {
 				j++
 			}
+			f.probes += j - i
 			if j-i >= minLegacyRunLen {
+				w.done = true
 				f.legacyCandidate(i, j)
 				return
 			}
 			if !asciiEqualFoldAny(buf[i:j], "token", "bearer") {
+				w.done = true
 				return
 			}
-			i = j
+			w.i = j
 		default:
+			w.done = true
 			return
 		}
 	}
@@ -175,6 +227,7 @@ func (f *finder) legacyCandidate(i, j int) {
 	if j-start != legacyHexLen || !boundaryBefore(buf, i) {
 		return
 	}
+	f.probes += j - i
 	for _, c := range buf[start:j] {
 		if !hexLower[c] {
 			return

@@ -35,9 +35,7 @@ func (f *finder) stateless(p int) {
 	var seg [3][2]int
 	for s := range 3 {
 		start := i
-		for i < len(buf) && i-p <= MaxTokenLen && base64URL[buf[i]] {
-			i++
-		}
+		i = f.base64URLRunEnd(i)
 		seg[s] = [2]int{start, i}
 		if i == start || i-p > MaxTokenLen {
 			return
@@ -61,19 +59,70 @@ func (f *finder) stateless(p int) {
 		Iat json.Number     `json:"iat"`
 		Iss json.RawMessage `json:"iss"`
 	}
-	if !decodeSegment(buf[seg[0][0]:seg[0][1]], &header) || header.Alg == "" {
+	hdr := buf[seg[0][0]:seg[0][1]]
+	switch {
+	case !jsonObjectStart(hdr):
 		m.Confidence, m.Note = Lookalike, "JWT header does not decode"
-	} else if !decodeSegment(buf[seg[1][0]:seg[1][1]], &payload) {
+	case len(hdr) > maxJWTHeader:
+		// Not decoded, so that a run of nested candidates costs a bounded
+		// amount each; still a finding, never silence.
+		m.Confidence, m.Note = Low, "JWT header too long to decode"
+	case !f.decodeSegment(hdr, &header) || header.Alg == "":
+		m.Confidence, m.Note = Lookalike, "JWT header does not decode"
+	case !f.decodeSegment(buf[seg[1][0]:seg[1][1]], &payload):
 		m.Confidence, m.Note = Lookalike, "JWT payload does not decode"
-	} else {
+	default:
 		m.ExpiresAt = unixTime(payload.Exp)
 		m.IssuedAt = unixTime(payload.Iat)
 		m.AppID = parseDigits(buf[p+4 : p+4+digits])
 	}
+	f.probes += digits
 	f.add(m)
 }
 
-func decodeSegment(seg []byte, v any) bool {
+// maxJWTHeader is the longest JWT header segment decoded, in base64url
+// characters: 192 bytes of JSON, several times a usual header
+// ({"alg":"RS256","typ":"JWT"} is 36 characters).
+const maxJWTHeader = 256
+
+// jsonObjectStart reports whether the base64url text seg can decode to a JSON
+// object: its first byte is '{' or white space. It spares decoding the header
+// of most candidates.
+func jsonObjectStart(seg []byte) bool {
+	switch seg[0] {
+	case 'e': // '{'
+		return true
+	case 'I', 'C', 'D': // ' ', '\t' or '\n', '\r'
+		return true
+	}
+	return false
+}
+
+// base64URLRunEnd returns the end of the run of base64url characters at i.
+// Candidates nested in one JWT ("ghs_1_ghs_1_...") share its segments, so
+// the last few runs are remembered: each run is scanned a bounded number of
+// times, not once per candidate.
+func (f *finder) base64URLRunEnd(i int) int {
+	for _, r := range f.runs {
+		if r[0] <= i && i < r[1] {
+			return r[1]
+		}
+	}
+	buf := f.buf
+	e := i
+	for e < len(buf) && base64URL[buf[e]] {
+		e++
+	}
+	f.probes += e - i + 1
+	if e > i {
+		f.runs[f.nextRun] = [2]int{i, e}
+		f.nextRun = (f.nextRun + 1) % len(f.runs)
+	}
+	return e
+}
+
+func (f *finder) decodeSegment(seg []byte, v any) bool {
+	f.probes += len(seg)
 	out := make([]byte, base64.RawURLEncoding.DecodedLen(len(seg)))
 	n, err := base64.RawURLEncoding.Decode(out, seg)
 	if err != nil {

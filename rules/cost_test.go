@@ -1,0 +1,85 @@
+package rules
+
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+)
+
+// maxProbesPerByte bounds the work Find does per input byte, whatever the
+// input: every detector is linear, and by a small constant. Ordinary source
+// costs about one probe per byte.
+const (
+	maxProbesPerByte = 24
+	probeSlack       = 4 * MaxTokenLen // a fixed cost per call
+)
+
+// costCases are each detector's most expensive inputs known: long runs of
+// token prefixes, keywords and encoded prefixes that every candidate would
+// otherwise look through to the end of.
+func costCases() map[string][]byte {
+	rep := func(s string, n int) []byte { return []byte(strings.Repeat(s, n/len(s)+1)[:n]) }
+	b64 := base64.StdEncoding.EncodeToString
+	const n = 256 << 10
+	return map[string][]byte{
+		"fine-grained-prefix":    rep("github_pat_", n),
+		"github":                 rep("github", n),
+		"gh":                     rep("gh", n),
+		"keyword-ident":          rep("gh_token_", n),
+		"keyword-upper":          rep("GH_TOKEN_", n),
+		"keyword-lines":          rep("GITHUB_TOKEN=\n", n),
+		"keyword-separators":     rep("gh_token = ", n),
+		"prefixes":               rep("ghp_gho_ghu_ghs_ghr_", n),
+		"percent-prefix":         rep("ghp%5F", n),
+		"percent-prefix-spaced":  rep(" ghp%5F", n),
+		"percent-dashed":         rep("-github%5Fpat%5F", n),
+		"percent-fine-grained":   rep("github%5Fpat%5F", n),
+		"escaped-prefix":         rep(`ghp\u005f`, n),
+		"escaped-stateless":      rep(`-ghs\x5f1\x5f`, n),
+		"base64-prefix":          rep(b64([]byte(strings.Repeat("ghp_", 3))), n),
+		"base64-fine-grained":    rep(b64([]byte(strings.Repeat("github_pat_", 3))), n),
+		"base64-base64-prefix":   rep(b64([]byte(b64([]byte(strings.Repeat("ghp_", 3))))), n),
+		"stateless-prefix":       rep("ghs_1_", n),
+		"stateless-dash":         rep("-ghs_1_eyJ", n),
+		"stateless-dotted":       rep("-ghs_1_eyJhbGciOiJSUzI1NiJ9.e30.", n),
+		"stateless-header-lines": rep(strings.Repeat("-ghs_1_eyJ", 50)+".e30.x\n", n),
+		"refresh-lookalikes":     rep("-ghr_"+strings.Repeat("a", 76), n),
+		"base64-run":             rep("QUFB", n),
+	}
+}
+
+// TestFindCostLinear bounds the probes per input byte on each worst case.
+// Before the bounds, "github_pat_" repeated cost a probe per remaining byte
+// for every candidate: quadratic.
+func TestFindCostLinear(t *testing.T) {
+	for name, in := range costCases() {
+		t.Run(name, func(t *testing.T) {
+			_, probes := find(in, Options{Lookalikes: true}, nil)
+			if limit := maxProbesPerByte*len(in) + probeSlack; probes > limit {
+				t.Errorf("%d probes for %d bytes (%.1f per byte), want at most %d per byte",
+					probes, len(in), float64(probes)/float64(len(in)), maxProbesPerByte)
+			}
+		})
+	}
+}
+
+// FuzzFindCost's property is cost: the probes Find makes stay within a fixed
+// bound per input byte whatever the input. The input is repeated to make
+// any superlinear pattern show.
+func FuzzFindCost(f *testing.F) {
+	for _, s := range []string{"github_pat_", "ghp%5F", `ghs\x5f1\x5f`, "Z2hwX2docF9naHBf", "-ghs_1_eyJ", "gh_token = ", "GITHUB_TOKEN=\n"} {
+		f.Add([]byte(s), uint16(4096))
+	}
+	f.Fuzz(func(t *testing.T, unit []byte, reps uint16) {
+		if len(unit) == 0 {
+			return
+		}
+		in := []byte(strings.Repeat(string(unit), 1+int(reps)%(1<<16/len(unit)+1)))
+		for _, lookalikes := range []bool{false, true} {
+			_, probes := find(in, Options{Lookalikes: lookalikes}, nil)
+			if limit := maxProbesPerByte*len(in) + probeSlack; probes > limit {
+				t.Fatalf("%d probes for %d bytes of %q repeated (%.1f per byte)", probes, len(in), unit, float64(probes)/float64(len(in)))
+			}
+		}
+	})
+}
