@@ -154,6 +154,7 @@ func TestScanCISaysWhichRange(t *testing.T) {
 
 func TestInstallHook(t *testing.T) {
 	dir := gitRepo(t)
+	helperOnPath(t)
 	hook := filepath.Join(dir, ".git", "hooks", "pre-commit")
 	if code, _, stderr := runGitMode(t, dir, nil, "install-hook"); code != exitClean {
 		t.Fatalf("install: exit %d\n%s", code, stderr)
@@ -198,18 +199,70 @@ func TestInstallHook(t *testing.T) {
 
 // TestHookStopsACommit runs a real git commit through the installed hook,
 // with the test binary standing in for ghtoken in PATH.
-func TestHookStopsACommit(t *testing.T) {
+// With no ghtoken on PATH, install-hook run from a temporary build (go run,
+// or this test binary) refuses: the hook would name a binary that is about
+// to be deleted and stop every commit.
+func TestInstallHookRefusesATemporaryBuild(t *testing.T) {
 	dir := gitRepo(t)
-	bin := t.TempDir()
-	self, err := os.Executable()
+	gitPath, err := exec.LookPath("git")
 	if err != nil {
 		t.Fatal(err)
 	}
-	wrapper := "#!/bin/sh\nGHTOKEN_HELPER=1 exec '" + self + "' -test.run='^TestHelperGhtoken$' -- \"$@\"\n"
-	if err := os.WriteFile(filepath.Join(bin, "ghtoken"), []byte(wrapper), 0o755); err != nil {
+	onlyGit := t.TempDir()
+	if err := os.Symlink(gitPath, filepath.Join(onlyGit, "git")); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	t.Setenv("PATH", onlyGit)
+	code, _, stderr := runGitMode(t, dir, nil, "install-hook")
+	if code != exitError || !strings.Contains(stderr, "temporary build") || !strings.Contains(stderr, "go install") {
+		t.Errorf("exit %d, want 2 saying why\n%s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".git", "hooks", "pre-commit")); !os.IsNotExist(err) {
+		t.Errorf("a hook was written: %v", err)
+	}
+	for exe, want := range map[string]bool{
+		"/tmp/go-build123/b001/exe/ghtoken":    true,
+		"/tmp/go-build4/b001/ghtoken.test":     true,
+		"/home/ada/go/bin/ghtoken":             false,
+		"/usr/local/bin/ghtoken":               false,
+		"/home/ada/src/go-builder/bin/ghtoken": false,
+		"/home/ada/src/ghtoken/ghtoken":        false,
+	} {
+		if got := temporaryBuild(exe); got != want {
+			t.Errorf("temporaryBuild(%q) = %v, want %v", exe, got, want)
+		}
+	}
+}
+
+// A hook for a binary that is not on PATH names it by its absolute path,
+// quoted so that any directory name works.
+func TestHookScriptForAPath(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "it's here")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "ghtoken")
+	if err := os.WriteFile(bin, []byte("#!/bin/sh\necho \"ran with $*\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	hook := filepath.Join(t.TempDir(), "pre-commit")
+	if err := os.WriteFile(hook, []byte(hookScriptFor(bin)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(hook).CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != "ran with scan --staged" {
+		t.Errorf("hook: %v\n%s", err, out)
+	}
+	os.Remove(bin)
+	out, err = exec.Command(hook).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "is gone") {
+		t.Errorf("hook with its binary gone: %v (want a failure)\n%s", err, out)
+	}
+}
+
+func TestHookStopsACommit(t *testing.T) {
+	dir := gitRepo(t)
+	helperOnPath(t)
 	if code, _, stderr := runGitMode(t, dir, nil, "install-hook"); code != exitClean {
 		t.Fatalf("install: exit %d\n%s", code, stderr)
 	}

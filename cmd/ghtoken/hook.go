@@ -8,7 +8,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 
 	"github.com/ghtoken/ghtoken/scanner/gitsource"
 )
@@ -30,6 +32,61 @@ echo "or skip this check once with git commit --no-verify." >&2
 exit 1
 `
 
+// hookScriptFor returns the hook that runs ghtoken as bin: "ghtoken" when
+// it is on PATH, else the absolute path of the binary that installed it.
+func hookScriptFor(bin string) string {
+	if bin == "ghtoken" {
+		return hookScript
+	}
+	q := "'" + strings.ReplaceAll(bin, "'", `'\''`) + "'"
+	return `#!/bin/sh
+` + hookMarker + `
+# Scans what is about to be committed (the index) for GitHub tokens, with the
+# ghtoken binary that installed this hook (ghtoken was not on PATH).
+if [ -x ` + q + ` ]; then
+	exec ` + q + ` scan --staged
+fi
+echo "ghtoken pre-commit hook: "` + q + `" is gone; install ghtoken (go install github.com/ghtoken/ghtoken/cmd/ghtoken@latest) and run ghtoken install-hook --force" >&2
+echo "or skip this check once with git commit --no-verify." >&2
+exit 1
+`
+}
+
+// hookBinary says how the hook will run ghtoken: by name when it is on PATH,
+// else by the absolute path of this binary. A binary that go run or go test
+// built lives in a temporary directory that is deleted when it exits: a
+// hook naming it would stop every commit, so that is refused.
+func hookBinary() (string, error) {
+	if _, err := exec.LookPath("ghtoken"); err == nil {
+		return "ghtoken", nil
+	}
+	exe, err := os.Executable()
+	if err == nil {
+		exe, err = filepath.EvalSymlinks(exe)
+	}
+	if err != nil {
+		return "", fmt.Errorf("ghtoken is not on PATH and the path of this binary is unknown (%v); install it first: go install github.com/ghtoken/ghtoken/cmd/ghtoken@latest", err)
+	}
+	if temporaryBuild(exe) {
+		return "", fmt.Errorf(`ghtoken is not on PATH, and this ghtoken is a temporary build (%s, made by go run or go test) that is deleted when it exits: a hook naming it would stop every commit.
+Install ghtoken first, then run install-hook again:
+    go install github.com/ghtoken/ghtoken/cmd/ghtoken@latest   # and put $(go env GOPATH)/bin on PATH`, exe)
+	}
+	return exe, nil
+}
+
+// temporaryBuild reports whether exe is in one of the go command's
+// temporary build directories (go-build followed by digits, in $GOTMPDIR
+// or the system's temporary directory).
+func temporaryBuild(exe string) bool {
+	for dir := filepath.Dir(exe); dir != filepath.Dir(dir); dir = filepath.Dir(dir) {
+		if n, ok := strings.CutPrefix(filepath.Base(dir), "go-build"); ok && n != "" && strings.Trim(n, "0123456789") == "" {
+			return true
+		}
+	}
+	return false
+}
+
 const hookUsage = `Usage: ghtoken install-hook [--force]
        ghtoken uninstall-hook
 
@@ -37,6 +94,9 @@ install-hook writes a pre-commit hook that runs "ghtoken scan --staged" into
 the hooks directory of the repository of the current directory (core.hooksPath
 when set, .git/hooks otherwise). It does not replace an existing hook unless
 --force is given. uninstall-hook removes the hook only if ghtoken installed it.
+
+The hook runs ghtoken from PATH, or, when it is not on PATH, this binary by
+its absolute path; a temporary build (go run) is refused.
 `
 
 // hookPath returns where the repository's pre-commit hook lives.
@@ -66,9 +126,14 @@ func (e *env) installHook(args []string) error {
 	if err != nil {
 		return err
 	}
+	bin, err := hookBinary()
+	if err != nil {
+		return err
+	}
+	script := hookScriptFor(bin)
 	old, err := os.ReadFile(p)
 	switch {
-	case err == nil && bytes.Contains(old, []byte(hookMarker)) && bytes.Equal(old, []byte(hookScript)):
+	case err == nil && bytes.Contains(old, []byte(hookMarker)) && bytes.Equal(old, []byte(script)):
 		fmt.Fprintf(e.stdout, "ghtoken: the pre-commit hook is already installed at %s\n", p)
 		return nil
 	case err == nil && !bytes.Contains(old, []byte(hookMarker)) && !*force:
@@ -84,10 +149,10 @@ To replace the hook instead: ghtoken install-hook --force`, p)
 		return err
 	}
 	// Written beside it and renamed, so that a failure leaves the old hook.
-	if err := writeFileAtomic(p, []byte(hookScript), 0o755); err != nil {
+	if err := writeFileAtomic(p, []byte(script), 0o755); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "ghtoken: installed the pre-commit hook at %s; each commit now runs ghtoken scan --staged\n", p)
+	fmt.Fprintf(e.stdout, "ghtoken: installed the pre-commit hook at %s; each commit now runs %s scan --staged\n", p, bin)
 	return nil
 }
 
