@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -303,4 +304,31 @@ func (g *Git) isShallow(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	return strings.TrimSpace(string(out)) == "true", nil
+}
+
+// shallowCommits returns the commits whose parents a shallow clone cut off
+// (the grafts listed in the git directory's "shallow" file), or nil when
+// the repository is not shallow.
+func (g *Git) shallowCommits(ctx context.Context) (map[string]bool, error) {
+	shallow, err := g.isShallow(ctx)
+	if err != nil || !shallow {
+		return nil, err
+	}
+	out, err := g.output(ctx, "rev-parse", "--git-path", "shallow")
+	if err != nil {
+		return nil, err
+	}
+	p := strings.TrimRight(string(out), "\n")
+	if !filepath.IsAbs(p) && g.Dir != "" {
+		p = filepath.Join(g.Dir, p)
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("read the list of shallow commits: %w", err)
+	}
+	set := map[string]bool{}
+	for _, l := range strings.Fields(string(data)) {
+		set[l] = true
+	}
+	return set, nil
 }

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ghtoken/ghtoken/scanner"
 )
 
 // ciRepo is main with one commit, then a topic branch with two, one of
@@ -116,5 +118,53 @@ func TestCIShallowCloneWithoutBase(t *testing.T) {
 	_, err = SinceRange(context.Background(), Git{Dir: clone}, "HEAD~5")
 	if !errors.As(err, &he) {
 		t.Errorf("--since past the shallow boundary: %v, want an error with a hint", err)
+	}
+}
+
+// shallowClone clones r's topic branch one commit deep, then fetches main
+// one commit deep: the base is there, the commits between it and HEAD are
+// not.
+func shallowClone(t *testing.T, r *testRepo) string {
+	t.Helper()
+	clone := filepath.Join(t.TempDir(), "clone")
+	for _, args := range [][]string{
+		{"clone", "-q", "--depth", "1", "--branch", "topic", "file://" + r.dir, clone},
+		{"-C", clone, "fetch", "-q", "--depth", "1", "origin", "main:refs/remotes/origin/main"},
+	} {
+		if out, err := exec.Command("git", args...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	return clone
+}
+
+// TestRangeCutByShallowClone: the base is in the clone but the commits
+// between it and HEAD are not; scanning HEAD alone as if it were the whole
+// range would miss the token two commits back.
+func TestRangeCutByShallowClone(t *testing.T) {
+	r, base, _ := ciRepo(t)
+	r.git("branch", "-f", "main", base)
+	clone := shallowClone(t, r)
+	g := Git{Dir: clone}
+	rg, err := SinceRange(context.Background(), g, "origin/main")
+	if err != nil {
+		t.Fatalf("the base is in the clone: %v", err)
+	}
+	_, err = scanner.Scan(context.Background(), rg, scanner.Options{})
+	var he *HintError
+	if !errors.As(err, &he) || !strings.Contains(he.Hint, "git fetch --unshallow") || !strings.Contains(err.Error(), "shallow") {
+		t.Errorf("range cut by a shallow clone: %v, want an error saying how to fetch", err)
+	}
+	_, err = scanner.Scan(context.Background(), &History{Git: g}, scanner.Options{})
+	if !errors.As(err, &he) || !strings.Contains(he.Hint, "fetch-depth: 0") {
+		t.Errorf("--history of a shallow clone: %v, want an error saying how to fetch", err)
+	}
+	// Once the history is fetched, the same range scans.
+	if out, err := exec.Command("git", "-C", clone, "fetch", "-q", "--unshallow", "origin", "topic").CombinedOutput(); err != nil {
+		t.Fatalf("unshallow: %v\n%s", err, out)
+	}
+	rg, _ = SinceRange(context.Background(), g, "origin/main")
+	if res := scanSrc(t, rg); len(res.Findings) != 1 || rg.Commits != 2 {
+		t.Errorf("after --unshallow: %d findings in %d commits, want 1 in 2", len(res.Findings), rg.Commits)
 	}
 }

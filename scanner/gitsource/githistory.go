@@ -123,6 +123,13 @@ func (h *History) Walk(ctx context.Context, emit func(finding.Item) error) error
 			return errors.New("history: a ref cannot start with '-'")
 		}
 	}
+	// A shallow clone holds part of the history: an audit of it would be
+	// a clean result for commits it never saw.
+	if shallow, err := h.Git.isShallow(ctx); err != nil {
+		return err
+	} else if shallow {
+		return &HintError{Err: errors.New("--history: this clone is shallow: the commits before its cut-off are not in it, so the history cannot be audited"), Hint: fetchHint}
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	args := append([]string{"rev-list", "--objects", "--filter=object:type=blob", "--filter-provided-objects"}, h.revs()...)

@@ -172,6 +172,13 @@ func (rg *Range) Walk(ctx context.Context, emit func(finding.Item) error) error 
 	for _, x := range rg.Exclude {
 		revs = append(revs, "^"+x)
 	}
+	// In a shallow clone, a commit of the range whose parents were cut off
+	// looks like a root commit: its whole tree would be blamed on it, and
+	// the commits between it and the base would be missed.
+	cut, err := rg.Git.shallowCommits(ctx)
+	if err != nil {
+		return err
+	}
 	args := append([]string{"log", logFormat, "--reverse", "--topo-order", "--diff-merges=separate", "--root"}, diffArgs...)
 	args = append(append(args, revs...), "--")
 	ctx, cancel := context.WithCancel(ctx)
@@ -190,6 +197,9 @@ func (rg *Range) Walk(ctx context.Context, emit func(finding.Item) error) error 
 	r := bufio.NewReaderSize(s.out, 64<<10)
 	rg.Commits = 0
 	fold := &mergeFold{fn: func(lc *logCommit) error {
+		if cut[lc.commit.Hash] {
+			return rg.cutError(lc.commit.Hash)
+		}
 		rg.Commits++
 		return rg.scanCommit(lc, cf, bud, emit)
 	}}
@@ -267,4 +277,9 @@ func (rg *Range) scanCommit(lc *logCommit, cf *catFile, bud *budget, emit func(f
 		batch, oids = batch[n:], oids[n:]
 	}
 	return nil
+}
+
+// cutError says that the range reaches past the history a shallow clone has.
+func (rg *Range) cutError(commit string) error {
+	return &HintError{Err: fmt.Errorf("the range is cut: this clone is shallow and the parents of commit %s are not in it, so the commits between it and the base cannot be scanned", commit), Hint: fetchHint}
 }
