@@ -3,7 +3,9 @@ package gitsource
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -61,11 +63,16 @@ type CI struct {
 type ghEvent struct {
 	Before      string `json:"before"`
 	Ref         string `json:"ref"`
+	Forced      bool   `json:"forced"`
 	PullRequest *struct {
-		Base struct {
+		Number int `json:"number"`
+		Base   struct {
 			SHA string `json:"sha"`
 			Ref string `json:"ref"`
 		} `json:"base"`
+		Head struct {
+			SHA string `json:"sha"`
+		} `json:"head"`
 	} `json:"pull_request"`
 	MergeGroup *struct {
 		BaseSHA string `json:"base_sha"`
@@ -79,12 +86,15 @@ func isZeroID(s string) bool { return strings.Trim(s, "0") == "" }
 
 // CIRange chooses the commits a CI job should scan and describes its choice:
 //
-//   - GitHub Actions pull_request(_target): base commit of the pull request
-//     (event's pull_request.base.sha, else origin/$GITHUB_BASE_REF) to HEAD;
+//   - GitHub Actions pull_request: base commit of the pull request (event's
+//     pull_request.base.sha, else origin/$GITHUB_BASE_REF) to HEAD;
+//     pull_request_target: the same base to the event's pull_request.head.sha
+//     (HEAD is the base there), an error when that commit is not in the clone;
 //     merge_group: the group's base_sha;
 //   - GitHub Actions push: the event's before commit to HEAD; a new branch
-//     (before is all zeros): the commits not on origin/<default branch>,
-//     or the whole history of HEAD when the default branch itself is new;
+//     (before is all zeros), or a force push whose before commit is not in
+//     the repository: the commits not on origin/<default branch>, or the
+//     whole history of HEAD when the default branch itself is new;
 //   - GitLab CI: CI_MERGE_REQUEST_DIFF_BASE_SHA to HEAD in merge request
 //     pipelines, else CI_COMMIT_BEFORE_SHA, else, for a new branch, the
 //     commits not on origin/$CI_DEFAULT_BRANCH.
@@ -124,6 +134,9 @@ func (ci CI) github(ctx context.Context, g Git) (*Range, string, error) {
 		} else {
 			return nil, "", fmt.Errorf("--ci: %s event without a base (no pull_request.base.sha, no GITHUB_BASE_REF)", name)
 		}
+		if name == "pull_request_target" {
+			return ci.prTarget(ctx, g, &ev, base, what)
+		}
 		return ci.since(ctx, g, base, "GitHub Actions "+name+": commits in "+base+"..HEAD ("+what+")")
 	case "merge_group":
 		if ev.MergeGroup == nil || ev.MergeGroup.BaseSHA == "" {
@@ -132,17 +145,65 @@ func (ci CI) github(ctx context.Context, g Git) (*Range, string, error) {
 		b := ev.MergeGroup.BaseSHA
 		return ci.since(ctx, g, b, "GitHub Actions merge_group: commits in "+b+"..HEAD")
 	case "push":
-		if ev.Before != "" && !isZeroID(ev.Before) {
-			return ci.since(ctx, g, ev.Before, "GitHub Actions push: commits in "+ev.Before+"..HEAD (the push's before commit)")
-		}
-		def := ev.Repository.DefaultBranch
-		if def == "" {
-			return nil, "", fmt.Errorf("--ci: push of a new branch, but the event names no default branch")
-		}
-		return ci.newBranch(ctx, g, def, strings.TrimPrefix(cmpRef(ev.Ref, ci.Getenv("GITHUB_REF")), "refs/heads/"), "GitHub Actions push of a new branch")
+		return ci.githubPush(ctx, g, &ev)
 	}
 	return nil, "", &HintError{Err: fmt.Errorf("--ci: GitHub Actions event %q has no commit range", name),
 		Hint: "run --ci on push and pull_request events; for other events use --since REV or --history"}
+}
+
+// githubPush is the range of a push: before..HEAD, or the commits not on
+// the default branch for a new branch and for a force push whose before
+// commit is gone (it is no longer on any branch, so no clone has it).
+func (ci CI) githubPush(ctx context.Context, g Git, ev *ghEvent) (*Range, string, error) {
+	what := "GitHub Actions push of a new branch"
+	if ev.Before != "" && !isZeroID(ev.Before) {
+		_, ok, err := g.resolveCommit(ctx, ev.Before)
+		if err != nil {
+			return nil, "", err
+		}
+		if ok || !ev.Forced {
+			return ci.since(ctx, g, ev.Before, "GitHub Actions push: commits in "+ev.Before+"..HEAD (the push's before commit)")
+		}
+		what = "GitHub Actions force push (the before commit " + ev.Before + " is not in the repository)"
+	}
+	def := ev.Repository.DefaultBranch
+	if def == "" {
+		return nil, "", fmt.Errorf("--ci: %s, but the event names no default branch", what)
+	}
+	return ci.newBranch(ctx, g, def, strings.TrimPrefix(cmpRef(ev.Ref, ci.Getenv("GITHUB_REF")), "refs/heads/"), what)
+}
+
+// prTarget is the range of a pull_request_target run. Its default checkout
+// is the base branch, not the pull request: HEAD would give an empty range.
+// The pull request's head commit is scanned instead, when it is in the
+// clone.
+func (ci CI) prTarget(ctx context.Context, g Git, ev *ghEvent, base, what string) (*Range, string, error) {
+	head := ""
+	if ev.PullRequest != nil {
+		head = ev.PullRequest.Head.SHA
+	}
+	if head == "" {
+		return nil, "", &HintError{Err: errors.New("--ci: pull_request_target event without pull_request.head.sha: the pull request's commits are unknown"),
+			Hint: "run --ci with the event payload GitHub writes (GITHUB_EVENT_PATH), or name the range with --since"}
+	}
+	oid, ok, err := g.resolveCommit(ctx, head)
+	if err != nil {
+		return nil, "", err
+	}
+	if !ok {
+		pr := "N"
+		if ev.PullRequest.Number > 0 {
+			pr = strconv.Itoa(ev.PullRequest.Number)
+		}
+		return nil, "", &HintError{Err: fmt.Errorf("--ci: pull_request_target checks out the base branch, and the pull request's head commit %s is not in the clone: its commits cannot be scanned", head),
+			Hint: "check out the head with actions/checkout (ref: ${{ github.event.pull_request.head.sha }}, fetch-depth: 0), or fetch it: git fetch origin pull/" + pr + "/head"}
+	}
+	r, err := SinceRange(ctx, g, base)
+	if err != nil {
+		return nil, "", err
+	}
+	r.Include = oid
+	return r, "GitHub Actions pull_request_target: commits in " + base + ".." + head + " (" + what + " to the pull request's head commit)", nil
 }
 
 func cmpRef(a, b string) string {

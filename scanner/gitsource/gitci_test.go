@@ -168,3 +168,55 @@ func TestRangeCutByShallowClone(t *testing.T) {
 		t.Errorf("after --unshallow: %d findings in %d commits, want 1 in 2", len(res.Findings), rg.Commits)
 	}
 }
+
+// TestCIPullRequestTargetScansTheHead: pull_request_target checks out the
+// base branch, so base..HEAD is empty; the pull request's head commit from
+// the event is what must be scanned, and a head not in the clone is an error.
+func TestCIPullRequestTargetScansTheHead(t *testing.T) {
+	r, base, tokenCommit := ciRepo(t)
+	head := r.git("rev-parse", "topic")
+	r.git("checkout", "-q", "--detach", base)
+	env := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request_target", "GITHUB_EVENT_PATH": "event.json"}
+	event := func(head string) string {
+		return `{"pull_request":{"number":7,"base":{"sha":"` + base + `","ref":"main"},"head":{"sha":"` + head + `"}}}`
+	}
+	rg, desc, err := ciEnv(env, event(head)).CIRange(context.Background(), r.g())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := scanSrc(t, rg)
+	want := []gitWhere{{Path: "b.txt", Line: 1, Secret: tok("pr"), Commit: tokenCommit}}
+	if got := gitWheres(res); !slices.Equal(got, want) || rg.Commits != 2 || !strings.Contains(desc, head) {
+		t.Errorf("%q: %d commits, findings %+v, want 2 and %+v", desc, rg.Commits, got, want)
+	}
+
+	_, _, err = ciEnv(env, event(strings.Repeat("1", 40))).CIRange(context.Background(), r.g())
+	var he *HintError
+	if !errors.As(err, &he) || !strings.Contains(err.Error(), "not in the clone") || !strings.Contains(he.Hint, "pull/7/head") {
+		t.Errorf("head not in the clone: %v, want an error saying how to check it out", err)
+	}
+}
+
+// TestCIForcePushFallsBackToTheDefaultBranch: after a force push the before
+// commit is on no branch any more, so no clone has it; the commits not on
+// the default branch are scanned instead, and the description says so.
+func TestCIForcePushFallsBackToTheDefaultBranch(t *testing.T) {
+	r, _, tokenCommit := ciRepo(t)
+	gone := strings.Repeat("2", 40)
+	env := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": "event.json"}
+	event := `{"before":"` + gone + `","forced":true,"ref":"refs/heads/topic","repository":{"default_branch":"main"}}`
+	rg, desc, err := ciEnv(env, event).CIRange(context.Background(), r.g())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := scanSrc(t, rg)
+	want := []gitWhere{{Path: "b.txt", Line: 1, Secret: tok("pr"), Commit: tokenCommit}}
+	if got := gitWheres(res); !slices.Equal(got, want) || !strings.Contains(desc, "force push") || !strings.Contains(desc, "origin/main..HEAD") {
+		t.Errorf("%q: findings %+v, want %+v", desc, got, want)
+	}
+	// Without "forced", a missing before commit is still an error.
+	event = `{"before":"` + gone + `","ref":"refs/heads/topic","repository":{"default_branch":"main"}}`
+	if _, _, err := ciEnv(env, event).CIRange(context.Background(), r.g()); err == nil {
+		t.Errorf("a before commit missing without a force push: no error")
+	}
+}
