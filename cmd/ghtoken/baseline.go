@@ -10,32 +10,13 @@ import (
 	"github.com/ghtoken/ghtoken/scanner/suppress"
 )
 
-const baselineUsage = `Usage: ghtoken baseline [scan flags] [PATH...] > .ghtoken-baseline.json
-
-Scans like "ghtoken scan" and writes a baseline: the fingerprints of today's
-findings (SHA-256 of each token, never the token), with their rule and files.
-Then "ghtoken scan --baseline .ghtoken-baseline.json" reports only tokens
-that are not in it. Entries are keyed on the token alone, so they survive
-edits, moves and renames; regenerating an unchanged baseline gives the same
-bytes. Inline directives and .ghtokenignore still apply; an existing
---baseline is not, so the new file lists every current token.
-
-Exit status: 0 baseline written (whatever it holds), 2 error.
-`
-
-func (e *env) baseline(args []string) error {
-	var f scanFlags
-	fs := newScanFlagSet(&f)
-	paths, err := parseInterleaved(fs, args)
-	if err != nil {
-		return usageErr(err)
-	}
+func (e *env) baseline(f *flagValues, paths []string) error {
 	if f.output != "" {
 		if err := checkWritable(f.output); err != nil {
 			return fmt.Errorf("-o: %w", err)
 		}
 	}
-	r, err := e.runScan(paths, &f, false)
+	r, err := e.runScan(paths, f, false)
 	if err != nil {
 		return err
 	}

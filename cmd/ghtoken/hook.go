@@ -3,9 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -87,18 +85,6 @@ func temporaryBuild(exe string) bool {
 	return false
 }
 
-const hookUsage = `Usage: ghtoken install-hook [--force]
-       ghtoken uninstall-hook
-
-install-hook writes a pre-commit hook that runs "ghtoken scan --staged" into
-the hooks directory of the repository of the current directory (core.hooksPath
-when set, .git/hooks otherwise). It does not replace an existing hook unless
---force is given. uninstall-hook removes the hook only if ghtoken installed it.
-
-The hook runs ghtoken from PATH, or, when it is not on PATH, this binary by
-its absolute path; a temporary build (go run) is refused.
-`
-
 // hookPath returns where the repository's pre-commit hook lives.
 func (e *env) hookPath() (string, error) {
 	g := gitsource.Git{Dir: e.dir}
@@ -112,16 +98,7 @@ func (e *env) hookPath() (string, error) {
 	return p, nil
 }
 
-func (e *env) installHook(args []string) error {
-	flags := flag.NewFlagSet("install-hook", flag.ContinueOnError)
-	flags.SetOutput(io.Discard)
-	force := flags.Bool("force", false, "")
-	if err := flags.Parse(args); err != nil {
-		return usageErr(err)
-	}
-	if flags.NArg() > 0 {
-		return usageError("unexpected arguments %q", flags.Args())
-	}
+func (e *env) installHook(f *flagValues, _ []string) error {
 	p, err := e.hookPath()
 	if err != nil {
 		return err
@@ -136,7 +113,7 @@ func (e *env) installHook(args []string) error {
 	case err == nil && bytes.Contains(old, []byte(hookMarker)) && bytes.Equal(old, []byte(script)):
 		fmt.Fprintf(e.stdout, "ghtoken: the pre-commit hook is already installed at %s\n", p)
 		return nil
-	case err == nil && !bytes.Contains(old, []byte(hookMarker)) && !*force:
+	case err == nil && !bytes.Contains(old, []byte(hookMarker)) && !f.force:
 		return fmt.Errorf(`%s already exists and was not installed by ghtoken; it was left alone.
 To chain both, add this line to that hook (before any exec or exit at its end):
     ghtoken scan --staged || exit 1
@@ -156,13 +133,7 @@ To replace the hook instead: ghtoken install-hook --force`, p)
 	return nil
 }
 
-func (e *env) uninstallHook(args []string) error {
-	if len(args) > 0 {
-		if args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
-			return usageErr(flag.ErrHelp)
-		}
-		return usageError("unexpected arguments %q", args)
-	}
+func (e *env) uninstallHook(_ *flagValues, _ []string) error {
 	p, err := e.hookPath()
 	if err != nil {
 		return err

@@ -50,46 +50,43 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // dispatch runs the command args name and returns its exit status.
 func (e *env) dispatch(args []string) int {
 	cmd, err := e.command(args)
-	if errors.Is(err, flag.ErrHelp) { // -h, -help or --help after a command
-		err = e.help(cmd)
+	name := ""
+	if cmd != nil {
+		name = cmd.name
 	}
-	return exitStatus(e.stderr, cmd, err)
+	if errors.Is(err, flag.ErrHelp) { // -h, -help or --help after a command
+		writeHelp(e.stdout, cmd)
+		err = nil
+	}
+	return exitStatus(e.stderr, name, err)
 }
 
-// command runs the command args name; it returns the command's name, for
-// messages, and its outcome.
-func (e *env) command(args []string) (string, error) {
-	if len(args) == 0 {
-		return "scan", e.scan(nil)
+// command finds the command args name and runs it; it returns the command,
+// nil when there is none, and its outcome.
+func (e *env) command(args []string) (*command, error) {
+	switch {
+	case len(args) == 0:
+		args = []string{"scan"}
+	case args[0] == "-h" || args[0] == "-help" || args[0] == "--help":
+		writeOverview(e.stdout)
+		return nil, nil
+	case args[0] == "--version":
+		args = append([]string{"version"}, args[1:]...)
 	}
-	switch args[0] {
-	case "scan":
-		return "scan", e.scan(args[1:])
-	case "rules":
-		return "rules", e.rules(args[1:])
-	case "revoke":
-		return "revoke", e.revoke(args[1:])
-	case "baseline":
-		return "baseline", e.baseline(args[1:])
-	case "install-hook":
-		return "install-hook", e.installHook(args[1:])
-	case "uninstall-hook":
-		return "uninstall-hook", e.uninstallHook(args[1:])
-	case "help", "-h", "-help", "--help":
-		if len(args) > 1 {
-			return "", e.help(args[1])
+	c := commandNamed(args[0])
+	if c == nil {
+		if len(args[0]) > 0 && args[0][0] == '-' || isPathLike(args[0]) {
+			// "ghtoken --format json" and "ghtoken ./dir" mean "ghtoken scan ...".
+			c, args = scanCommand, append([]string{"scan"}, args...)
+		} else {
+			return nil, usageError("unknown command %q", args[0])
 		}
-		fmt.Fprint(e.stdout, usage)
-		return "", nil
-	case "version", "--version":
-		fmt.Fprintln(e.stdout, "ghtoken", version())
-		return "", nil
 	}
-	if len(args[0]) > 0 && args[0][0] == '-' || isPathLike(args[0]) {
-		// "ghtoken --format json" and "ghtoken ./dir" mean "ghtoken scan ...".
-		return "scan", e.scan(args)
+	v, rest, err := c.parse(args[1:])
+	if err != nil {
+		return c, err
 	}
-	return "", usageError("unknown command %q", args[0])
+	return c, c.run(e, v, rest)
 }
 
 func isPathLike(s string) bool {
@@ -97,43 +94,22 @@ func isPathLike(s string) bool {
 	return err == nil
 }
 
-func (e *env) help(topic string) error {
-	switch topic {
-	case "":
-		fmt.Fprint(e.stdout, usage)
-	case "scan":
-		fmt.Fprint(e.stdout, scanUsage)
-	case "rules":
-		fmt.Fprint(e.stdout, rulesUsage)
-	case "revoke":
-		fmt.Fprint(e.stdout, revokeUsage)
-	case "baseline":
-		fmt.Fprint(e.stdout, baselineUsage)
-	case "install-hook", "uninstall-hook":
-		fmt.Fprint(e.stdout, hookUsage)
-	default:
-		return usageError("no help for %q", topic)
+// helpCmd runs "ghtoken help [COMMAND]".
+func (e *env) helpCmd(_ *flagValues, args []string) error {
+	if len(args) == 0 {
+		writeOverview(e.stdout)
+		return nil
 	}
+	c := commandNamed(args[0])
+	if c == nil {
+		return usageError("no help for %q", args[0])
+	}
+	writeHelp(e.stdout, c)
 	return nil
 }
 
-const usage = `ghtoken finds leaked GitHub tokens and says what to do about each one.
-
-Usage:
-  ghtoken [scan] [flags] [PATH...]     scan files and directories (default: .)
-  ghtoken scan --staged                scan what is about to be committed (pre-commit)
-  ghtoken scan --since REV | --ci      scan the commits of a range (CI)
-  ghtoken scan --history               scan every commit of every ref once (audit)
-  ghtoken baseline [flags] [PATH...]   record today's findings (fingerprints only)
-  ghtoken install-hook [--force]       install a pre-commit hook running scan --staged
-  ghtoken uninstall-hook               remove that hook
-  ghtoken rules [--format json]        list the rules, what they match and their advice
-  ghtoken revoke [flags] [PATH...]     revoke leaked tokens through GitHub's API
-  ghtoken help [COMMAND]               show help
-  ghtoken version                      print the version
-
-Run "ghtoken help scan" for the scan flags (--verify checks tokens against
-GitHub) and "ghtoken help revoke" for revocation.
-
-Exit status: 0 no findings, 1 findings, 2 error.
-`
+// versionCmd runs "ghtoken version".
+func (e *env) versionCmd(_ *flagValues, _ []string) error {
+	fmt.Fprintln(e.stdout, "ghtoken", version())
+	return nil
+}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -20,38 +19,6 @@ import (
 	"github.com/ghtoken/ghtoken/scanner/walk"
 )
 
-const revokeUsage = `Usage: ghtoken revoke [scan flags] [--yes] [--dry-run] [PATH...]
-       ghtoken revoke --from REPORT.json [--yes] [--dry-run]
-
-Revokes leaked tokens through GitHub's credential revocation API
-(POST /credentials/revoke), which takes anyone's leaked token, unauthenticated:
-GitHub revokes it at once and emails its owner. This cannot be undone.
-
-The tokens come from a fresh scan of PATH (default .; "-" reads standard
-input), or from a JSON report written by "ghtoken scan --format json
---show-secrets" (--from FILE, or --from - for standard input). Only confirmed
-tokens are sent, never look-alikes. Installation tokens (ghs_) and legacy
-40-hex tokens are not accepted by the API: they are listed with how to revoke
-them instead.
-
-ghtoken lists what it will revoke (masked) and asks for confirmation on the
-terminal. Without a terminal, --yes is required: nothing is ever sent without
-one or the other.
-
-Flags (and the file-selection flags of "ghtoken help scan": --no-ignore,
---max-file-size, --strict, --workers):
-  --from FILE           read tokens from a JSON report instead of scanning
-  --yes                 do not ask for confirmation (for scripts)
-  --dry-run             list what would be revoked and send nothing
-  --github-api-url URL  API base (default $GITHUB_API_URL, else
-                        https://api.github.com)
-
-Exit status: 0 every token revoked (GitHub answered 202 to every request) or
-nothing found; 1 tokens remain that this command did not revoke (declined,
---dry-run, or a kind the API does not take); 2 an error, including a request
-GitHub did not accept (422) or that failed.
-`
-
 // revokeCandidate is one distinct token that may be revoked.
 type revokeCandidate struct {
 	rule   *rules.Rule
@@ -60,23 +27,13 @@ type revokeCandidate struct {
 	more   int    // how many other places
 }
 
-// revokeFlags are the flags of "ghtoken revoke".
-type revokeFlags struct {
-	scan   scanFlags // the file-selection ones
-	from   string
-	yes    bool
-	dryRun bool
-}
-
 // revoke runs "ghtoken revoke" in four steps: gather the tokens, list them,
 // confirm, send.
-func (e *env) revoke(args []string) error {
-	var f revokeFlags
-	paths, err := e.parseRevokeFlags(args, &f)
-	if err != nil {
-		return err
+func (e *env) revoke(f *flagValues, paths []string) error {
+	if f.from != "" && len(paths) > 0 {
+		return usageError("give either --from or paths to scan, not both")
 	}
-	api, err := e.apiClient(f.scan.githubAPIURL)
+	api, err := e.apiClient(f.githubAPIURL)
 	if err != nil {
 		return err
 	}
@@ -84,7 +41,7 @@ func (e *env) revoke(args []string) error {
 	if f.from != "" {
 		cands, err = e.candidatesFromReport(f.from)
 	} else {
-		cands, err = e.candidatesFromScan(paths, f.scan)
+		cands, err = e.candidatesFromScan(paths, f)
 	}
 	if err != nil {
 		return err
@@ -114,33 +71,6 @@ func (e *env) revoke(args []string) error {
 		return errFindings
 	}
 	return nil
-}
-
-// parseRevokeFlags parses revoke's arguments into f and returns the paths to
-// scan.
-func (e *env) parseRevokeFlags(args []string, f *revokeFlags) ([]string, error) {
-	fs := newScanFlagSet(&f.scan)
-	fs.StringVar(&f.from, "from", "", "")
-	fs.BoolVar(&f.yes, "yes", false, "")
-	fs.BoolVar(&f.dryRun, "dry-run", false, "")
-	paths, err := parseInterleaved(fs, args)
-	if err != nil {
-		return nil, usageErr(err)
-	}
-	var misplaced []string
-	fs.Visit(func(fl *flag.Flag) {
-		switch fl.Name {
-		case "format", "show-secrets", "show-lookalikes", "verify", "no-color":
-			misplaced = append(misplaced, "--"+fl.Name)
-		}
-	})
-	if len(misplaced) > 0 {
-		return nil, usageError("%s %s not apply to revoke (it prints no report and never sends look-alikes)", strings.Join(misplaced, ", "), report.Plural(len(misplaced), "does", "do"))
-	}
-	if f.from != "" && len(paths) > 0 {
-		return nil, usageError("give either --from or paths to scan, not both")
-	}
-	return paths, nil
 }
 
 // listCandidates splits the tokens into those the API takes and the others,
@@ -230,7 +160,7 @@ func addCandidate(cands []revokeCandidate, idx map[string]int, r *rules.Rule, se
 	return append(cands, revokeCandidate{rule: r, secret: secret, where: where})
 }
 
-func (e *env) candidatesFromScan(paths []string, f scanFlags) ([]revokeCandidate, error) {
+func (e *env) candidatesFromScan(paths []string, f *flagValues) ([]revokeCandidate, error) {
 	src := &walk.Paths{Args: paths, NoIgnore: f.noIgnore, Stdin: e.stdin}
 	res, err := scanner.Scan(e.ctx, src, scanner.Options{MaxFileSize: int64(f.maxFileSize), Workers: f.workers})
 	if err != nil {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -20,144 +19,7 @@ import (
 	"github.com/ghtoken/ghtoken/scanner/walk"
 )
 
-const scanUsage = `Usage: ghtoken scan [flags] [PATH...]
-
-Scans files and directories (default: the current directory) for GitHub
-tokens. Inside a git work tree a directory walk scans the files git would
-commit (git ls-files --cached --others --exclude-standard), tracked files that
-an ignore pattern matches included; outside one it honours .gitignore files.
-It never enters .git. PATH "-" reads standard input.
-
-Flags:
-  --format FORMAT       text (default), json, sarif, github or gitlab
-  -o, --output FILE     write the report to FILE (atomically) instead of standard
-                        output; the one-line summary still goes to standard error
-  --show-secrets        print whole tokens instead of masked ones (text and json
-                        only: sarif, github and gitlab never hold token text)
-  --show-lookalikes     also list token-shaped text that fails its checksum
-  --no-ignore           scan files that git ignores too (needs no git)
-  --max-file-size SIZE  skip files larger than SIZE (default 100MiB; 0 = no limit;
-                        suffixes KiB, MiB, GiB, KB, MB, GB)
-  --strict              exit 2 when a file could not be read or was skipped for
-                        a reason other than being binary or a symbolic link
-  --no-color            no colour in text output (also NO_COLOR=1)
-  --workers N           files read at once (default: the number of CPUs)
-  --verify              ask GitHub whether each confirmed token is live (sends
-                        each distinct token once to the API; off by default)
-  --github-api-url URL  API for --verify (default $GITHUB_API_URL, else
-                        https://api.github.com; GHES: https://HOST/api/v3)
-
-Suppressions (see README.md):
-  --baseline FILE       report only findings whose token is not in FILE
-                        (made by "ghtoken baseline")
-  --ignore-file FILE    read FILE instead of .ghtokenignore at the scan root
-  --no-foreign-allow    ignore gitleaks:allow, pragma: allowlist secret and
-                        trufflehog:ignore directives
-  --no-inline           ignore every inline directive, ghtoken's own included
-
-  The scan root is the top of the git repository that holds the first PATH
-  (or the first PATH itself, outside a repository). Its .ghtokenignore and
-  .github/secret_scanning.yml (paths-ignore) apply to the whole scan.
-
-Git modes (instead of PATHs; run inside a repository):
-  --staged              scan what is about to be committed (the index), only
-                        the lines the commit adds: the pre-commit hook
-  --all-lines           with --staged: scan whole staged files
-  --since REV           scan the lines each commit in REV..HEAD adds
-  --ci                  like --since, with the range chosen from the GitHub
-                        Actions or GitLab CI environment (said on stderr)
-  --history             scan every blob reachable from any ref once; report
-                        each token where it was first added, and how often
-  --branch REF          with --history: only what REF reaches (repeatable)
-
-Exit status: 0 no findings, 1 findings, 2 error.
-`
-
-// scanFlags are the flags of "ghtoken scan".
-type scanFlags struct {
-	format         string
-	showSecrets    bool
-	showLookalikes bool
-	noIgnore       bool
-	maxFileSize    byteSize
-	strict         bool
-	noColor        bool
-	workers        int
-	verify         bool
-	githubAPIURL   string
-	output         string
-	baseline       string
-	ignoreFile     string
-	noForeignAllow bool
-	noInline       bool
-	staged         bool
-	allLines       bool
-	since          string
-	ci             bool
-	history        bool
-	branches       []string
-}
-
-// gitMode says whether a git mode was asked for.
-func (f *scanFlags) gitMode() bool { return f.staged || f.since != "" || f.ci || f.history }
-
-func newScanFlagSet(f *scanFlags) *flag.FlagSet {
-	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.StringVar(&f.format, "format", "text", "")
-	fs.BoolVar(&f.showSecrets, "show-secrets", false, "")
-	fs.BoolVar(&f.showLookalikes, "show-lookalikes", false, "")
-	fs.BoolVar(&f.noIgnore, "no-ignore", false, "")
-	f.maxFileSize = 100 << 20
-	fs.Var(&f.maxFileSize, "max-file-size", "")
-	fs.BoolVar(&f.strict, "strict", false, "")
-	fs.BoolVar(&f.noColor, "no-color", false, "")
-	fs.IntVar(&f.workers, "workers", 0, "")
-	fs.BoolVar(&f.verify, "verify", false, "")
-	fs.StringVar(&f.githubAPIURL, "github-api-url", "", "")
-	fs.StringVar(&f.output, "o", "", "")
-	fs.StringVar(&f.output, "output", "", "")
-	fs.StringVar(&f.baseline, "baseline", "", "")
-	fs.StringVar(&f.ignoreFile, "ignore-file", "", "")
-	fs.BoolVar(&f.noForeignAllow, "no-foreign-allow", false, "")
-	fs.BoolVar(&f.noInline, "no-inline", false, "")
-	fs.BoolVar(&f.staged, "staged", false, "")
-	fs.BoolVar(&f.allLines, "all-lines", false, "")
-	fs.StringVar(&f.since, "since", "", "")
-	fs.BoolVar(&f.ci, "ci", false, "")
-	fs.BoolVar(&f.history, "history", false, "")
-	fs.Func("branch", "", func(s string) error { f.branches = append(f.branches, s); return nil })
-	return fs
-}
-
-// parseInterleaved parses flags that may come before, between or after the
-// positional arguments ("ghtoken scan . --format json"); "--" ends the flags.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		consumed := len(args) - len(rest)
-		if consumed > 0 && args[consumed-1] == "--" {
-			return append(positional, rest...), nil
-		}
-		if len(rest) == 0 {
-			return positional, nil
-		}
-		positional = append(positional, rest[0])
-		args = rest[1:]
-	}
-}
-
-func (e *env) scan(args []string) error {
-	var f scanFlags
-	fs := newScanFlagSet(&f)
-	paths, err := parseInterleaved(fs, args)
-	if err != nil {
-		return usageErr(err)
-	}
+func (e *env) scan(f *flagValues, paths []string) error {
 	rep, err := report.For(f.format)
 	if err != nil {
 		return usageErr(err)
@@ -180,7 +42,7 @@ func (e *env) scan(args []string) error {
 		}
 		e.colour = false
 	}
-	r, err := e.runScan(paths, &f, true)
+	r, err := e.runScan(paths, f, true)
 	if err != nil {
 		return err
 	}
@@ -217,7 +79,7 @@ func (e *env) scan(args []string) error {
 
 // runScan loads the suppressions and scans. useBaseline is false when making
 // a new baseline.
-func (e *env) runScan(paths []string, f *scanFlags, useBaseline bool) (*report.Report, error) {
+func (e *env) runScan(paths []string, f *flagValues, useBaseline bool) (*report.Report, error) {
 	baseline := f.baseline
 	if !useBaseline {
 		baseline = ""

@@ -18,7 +18,7 @@ import (
 
 // scanGit runs the git modes of "ghtoken scan": --staged, --since, --ci and
 // --history. Every git failure is an error (exit 2), never a clean result.
-func (e *env) scanGit(f *scanFlags, paths []string, opt scanner.Options, sup *suppress.Suppressions) (*finding.Result, error) {
+func (e *env) scanGit(f *flagValues, paths []string, opt scanner.Options, sup *suppress.Suppressions) (*finding.Result, error) {
 	modes := 0
 	for _, on := range []bool{f.staged, f.since != "", f.ci, f.history} {
 		if on {
