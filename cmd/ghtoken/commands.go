@@ -240,12 +240,12 @@ var hookCommand = &command{
 	name:     "install-hook",
 	synopsis: []string{"install-hook [--force]"},
 	lines:    []usageLine{{"install-hook [--force]", "install a pre-commit hook running scan --staged"}},
-	about:    `Writes a pre-commit hook that runs "ghtoken scan --staged" into the hooks directory of the repository of the current directory (core.hooksPath when set, .git/hooks otherwise). It does not replace an existing hook unless --force is given.
+	about: `Writes a pre-commit hook that runs "ghtoken scan --staged" into the hooks directory of the repository of the current directory (core.hooksPath when set, .git/hooks otherwise). It does not replace an existing hook unless --force is given.
 
 The hook runs ghtoken from PATH, or, when it is not on PATH, this binary by its absolute path; a temporary build (go run) is refused.`,
-	groups:   []flagGroup{{title: "Flags", flags: []*flagDef{flagForce}}},
-	exit:     "Exit status: 0 installed (or already there), 2 error.",
-	run:      (*env).installHook,
+	groups: []flagGroup{{title: "Flags", flags: []*flagDef{flagForce}}},
+	exit:   "Exit status: 0 installed (or already there), 2 error.",
+	run:    (*env).installHook,
 }
 
 var unhookCommand = &command{
