@@ -374,3 +374,19 @@ func TestScanSinceEvilMerge(t *testing.T) {
 		t.Errorf("exit %d, want 1 with the merge %s as the commit\n%s\n%s", code, merge, stdout, stderr)
 	}
 }
+
+// TestScanHistoryPartialCloneIsNotClean: --history in a clone without blobs
+// lists each as missing and exits 2, never 0.
+func TestScanHistoryPartialCloneIsNotClean(t *testing.T) {
+	dir := gitRepo(t)
+	writeFile(t, dir, "a.txt", "a\n")
+	gitIn(t, dir, "add", "a.txt")
+	gitIn(t, dir, "commit", "-qm", "one")
+	gitIn(t, dir, "config", "uploadpack.allowFilter", "true")
+	clone := filepath.Join(t.TempDir(), "clone")
+	gitIn(t, dir, "clone", "-q", "--filter=blob:none", "--no-checkout", "file://"+dir, clone)
+	code, stdout, stderr := runGitMode(t, clone, nil, "scan", "--history", "--format", "json")
+	if code != exitError || !strings.Contains(stdout, `"reason": "missing"`) || !strings.Contains(stdout, `"path": "a.txt"`) || !strings.Contains(stderr, "partial clone") {
+		t.Errorf("exit %d, want 2 with a.txt missing\n%s\n%s", code, stdout, stderr)
+	}
+}

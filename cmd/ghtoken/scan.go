@@ -159,6 +159,10 @@ func appendStepSummary(path string, r *report.Report) error {
 // errIncomplete is a --strict scan that could not read everything.
 var errIncomplete = errors.New("--strict: some files could not be read or were skipped (see the warnings above)")
 
+// errMissing is a git scan that could not read objects the repository
+// refers to: whatever it found, it is not a clean result.
+var errMissing = &gitsource.HintError{Err: errors.New("some git objects are not in the repository (see the warnings above): the scan is incomplete"), Hint: gitsource.PartialCloneHint}
+
 // incomplete reports whether a file was skipped for a reason --strict
 // counts as an error.
 func incomplete(res *finding.Result) bool {
@@ -175,6 +179,11 @@ func incomplete(res *finding.Result) bool {
 func scanStatus(res *finding.Result, strict bool) error {
 	if strict && incomplete(res) {
 		return errIncomplete
+	}
+	for _, s := range res.Skipped {
+		if s.Reason == finding.SkipMissing {
+			return errMissing
+		}
 	}
 	for _, f := range res.Findings {
 		if f.Confidence > 0 { // look-alikes listed on request are not findings

@@ -109,6 +109,10 @@ func (e *GitError) Error() string {
 
 func (e *GitError) Unwrap() error { return e.Err }
 
+// PartialCloneHint says how to get the blobs a partial clone left out; git
+// runs here never fetches them itself.
+const PartialCloneHint = "this is a partial clone and ghtoken never fetches: clone without --filter (in GitHub Actions, leave filter unset on actions/checkout), or fetch every blob: git config --unset remote.origin.partialclonefilter, then git fetch --refetch origin"
+
 // hint picks the advice for a git failure from git's own message.
 func gitHint(stderr string) string {
 	switch {
@@ -119,6 +123,8 @@ func gitHint(stderr string) string {
 	case strings.Contains(stderr, "unknown revision"), strings.Contains(stderr, "bad revision"),
 		strings.Contains(stderr, "Needed a single revision"), strings.Contains(stderr, "ambiguous argument"):
 		return "check the revision name (git rev-parse --verify REV); in a shallow clone, fetch more history (git fetch --unshallow, or fetch-depth: 0 in actions/checkout)"
+	case strings.Contains(stderr, "promisor remote"):
+		return PartialCloneHint
 	case strings.Contains(stderr, "does not have any commits yet"):
 		return "make a first commit, or use ghtoken scan --staged for what is about to be committed"
 	}

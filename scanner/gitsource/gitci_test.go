@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ghtoken/ghtoken/scanner"
+	"github.com/ghtoken/ghtoken/scanner/finding"
 )
 
 // ciRepo is main with one commit, then a topic branch with two, one of
@@ -218,5 +219,32 @@ func TestCIForcePushFallsBackToTheDefaultBranch(t *testing.T) {
 	event = `{"before":"` + gone + `","ref":"refs/heads/topic","repository":{"default_branch":"main"}}`
 	if _, _, err := ciEnv(env, event).CIRange(context.Background(), r.g()); err == nil {
 		t.Errorf("a before commit missing without a force push: no error")
+	}
+}
+
+// TestHistoryPartialClone: a clone made with --filter=blob:none has no
+// blobs, and git here never fetches them: each is a "missing" skip at the
+// path it was committed at, not a failure of the whole walk.
+func TestHistoryPartialClone(t *testing.T) {
+	r, _, _ := ciRepo(t)
+	r.git("config", "uploadpack.allowFilter", "true")
+	clone := filepath.Join(t.TempDir(), "clone")
+	if out, err := exec.Command("git", "clone", "-q", "--filter=blob:none", "--no-checkout", "--branch", "topic", "file://"+r.dir, clone).CombinedOutput(); err != nil {
+		t.Fatalf("clone: %v\n%s", err, out)
+	}
+	res, err := scanner.Scan(context.Background(), &History{Git: Git{Dir: clone}}, scanner.Options{})
+	if err != nil {
+		t.Fatalf("history of a partial clone: %v", err)
+	}
+	got := skips(res)
+	for _, p := range []string{"a.txt", "b.txt", "c.txt"} {
+		if got[p] != finding.SkipMissing {
+			t.Errorf("skipped = %v, want %s missing", got, p)
+		}
+	}
+	_, err = scanner.Scan(context.Background(), &Range{Git: Git{Dir: clone}, Exclude: []string{"HEAD~2"}}, scanner.Options{})
+	var ge *GitError
+	if !errors.As(err, &ge) || ge.Hint != PartialCloneHint {
+		t.Errorf("--since in a partial clone: %v, want git's error with how to fetch the blobs", err)
 	}
 }

@@ -132,7 +132,10 @@ func (h *History) Walk(ctx context.Context, emit func(finding.Item) error) error
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	args := append([]string{"rev-list", "--objects", "--filter=object:type=blob", "--filter-provided-objects"}, h.revs()...)
+	// --missing=print lists an object that is not in the repository (a
+	// partial clone's blobs, say) as "?oid" instead of failing: cat-file
+	// then answers "missing", and the blob is reported as skipped.
+	args := append([]string{"rev-list", "--objects", "--filter=object:type=blob", "--filter-provided-objects", "--missing=print"}, h.revs()...)
 	args = append(args, "--")
 	rl, err := h.Git.start(ctx, nil, args...)
 	if err != nil {
@@ -170,6 +173,7 @@ func (h *History) Walk(ctx context.Context, emit func(finding.Item) error) error
 		go func() { total <- h.countObjects(ctx) }()
 	}
 	bud := newBudget(defaultBudget)
+	missing := map[string]string{} // blob id → a path it is at
 	start, last := time.Now(), time.Now()
 	p := HistoryProgress{}
 	h.Commits = 0
@@ -186,8 +190,8 @@ func (h *History) Walk(ctx context.Context, emit func(finding.Item) error) error
 		}
 		switch {
 		case hd.missing:
-			if isObjectID(hd.oid) {
-				werr = emit(finding.Item{Path: hd.oid, Skip: &finding.Skipped{Path: hd.oid, Reason: finding.SkipMissing, Detail: "object " + hd.oid + " is reachable but not in the repository"}})
+			if oid := strings.TrimPrefix(hd.oid, "?"); isObjectID(oid) {
+				missing[oid] = ""
 			}
 			// Otherwise the rest of a file name holding a newline, which
 			// rev-list prints as is.
@@ -233,6 +237,9 @@ func (h *History) Walk(ctx context.Context, emit func(finding.Item) error) error
 	if cerr == nil && ferr != nil && ctx.Err() == nil {
 		cerr = fmt.Errorf("git cat-file: %w", ferr)
 	}
+	if werr == nil && rerr == nil && cerr == nil && len(missing) > 0 {
+		werr = h.emitMissing(ctx, missing, emit)
+	}
 	if werr == nil && rerr == nil && cerr == nil {
 		out, err := h.Git.output(ctx, append(append([]string{"rev-list", "--count"}, h.revs()...), "--")...)
 		if err != nil {
@@ -252,6 +259,42 @@ func (h *History) Walk(ctx context.Context, emit func(finding.Item) error) error
 		return rerr
 	}
 	return cerr
+}
+
+// emitMissing reports the blobs that are not in the repository, each at
+// the first path and commit a "git log --raw" pass (tree diffs only, which
+// need no blob) finds it at.
+func (h *History) emitMissing(ctx context.Context, missing map[string]string, emit func(finding.Item) error) error {
+	commitOf := map[string]string{}
+	find := func(lc *logCommit) error {
+		for _, c := range lc.changes {
+			if p, ok := missing[c.dstOID]; ok && p == "" && c.status != 'D' {
+				missing[c.dstOID], commitOf[c.dstOID] = c.dstPath, lc.commit.Hash
+			}
+		}
+		return nil
+	}
+	args := append([]string{"log", logFormat, "--reverse", "--topo-order", "--root", "-z", "--raw", "--no-abbrev", "--no-renames", "--ignore-submodules=none", "--diff-merges=first-parent"}, h.revs()...)
+	if err := h.gitLog(ctx, args, find); err != nil {
+		return err
+	}
+	oids := make([]string, 0, len(missing))
+	for oid := range missing {
+		oids = append(oids, oid)
+	}
+	slices.Sort(oids)
+	for _, oid := range oids {
+		path, detail := missing[oid], "blob "+oid+" is reachable but not in the repository (a partial clone does not fetch it here)"
+		if path == "" {
+			path = oid
+		} else {
+			detail = "blob " + oid + " of commit " + commitOf[oid] + " is not in the repository (a partial clone does not fetch it here)"
+		}
+		if err := emit(finding.Item{Path: path, Blob: oid, Skip: &finding.Skipped{Path: path, Reason: finding.SkipMissing, Detail: detail}}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // countObjects counts what Walk will read, for an ETA; 0 if it fails.
