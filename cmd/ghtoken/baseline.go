@@ -25,7 +25,7 @@ func (e *env) baseline(f *flagValues, paths []string) error {
 		return errors.New("not written: some files could not be scanned (--strict)")
 	}
 	doc := suppress.NewBaselineDoc(r.Result)
-	err = writeReport(e.stdout, f.output, 0o644, func(w io.Writer) error {
+	err = writeReport(e.stdout, f.output, 0o644, false, func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(doc)

@@ -15,6 +15,8 @@ import (
 	"os/signal"
 
 	"github.com/fatih/color"
+
+	"github.com/ghtoken/ghtoken/rules"
 )
 
 func main() {
@@ -30,6 +32,10 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// unmasked is stdout without the masking dispatch puts on stdout and
+	// stderr: only a report whose whole tokens were asked for on the
+	// command line (--show-secrets) is written to it.
+	unmasked io.Writer
 	// colour says whether text output may use colour; main decides from the
 	// terminal, NO_COLOR and --no-color.
 	colour bool
@@ -48,7 +54,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 // dispatch runs the command args name and returns its exit status.
+//
+// Everything written to stdout and stderr goes through a rules.MaskWriter:
+// no code path, an error message quoting a malformed line included, can
+// print a whole token. The one exception is a report made with
+// --show-secrets, written to e.unmasked.
 func (e *env) dispatch(args []string) int {
+	stdout, stderr := rules.NewMaskWriter(e.stdout), rules.NewMaskWriter(e.stderr)
+	e.unmasked, e.stdout, e.stderr = e.stdout, stdout, stderr
 	cmd, err := e.command(args)
 	name := ""
 	if cmd != nil {
@@ -58,7 +71,12 @@ func (e *env) dispatch(args []string) int {
 		writeHelp(e.stdout, cmd)
 		err = nil
 	}
-	return exitStatus(e.stderr, name, err)
+	if ferr := stdout.Flush(); ferr != nil && err == nil {
+		err = fmt.Errorf("write output: %w", ferr)
+	}
+	code := exitStatus(stderr, name, err)
+	stderr.Flush()
+	return code
 }
 
 // command finds the command args name and runs it; it returns the command,

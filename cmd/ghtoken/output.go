@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/ghtoken/ghtoken/rules"
 )
 
 // atomicFile is a report being written to a temporary file beside its final
@@ -78,7 +80,9 @@ func (a *atomicFile) Abort() {
 
 // writeReport runs write on stdout, or, when name is set, on a new file that
 // replaces name only once the whole report is written (errors name "-o").
-func writeReport(stdout io.Writer, name string, perm os.FileMode, write func(io.Writer) error) error {
+// Tokens in a report file are masked unless unmasked is set (--show-secrets);
+// stdout is masked or not by the caller's choice of writer.
+func writeReport(stdout io.Writer, name string, perm os.FileMode, unmasked bool, write func(io.Writer) error) error {
 	if name == "" {
 		if err := write(stdout); err != nil {
 			return fmt.Errorf("write report: %w", err)
@@ -90,7 +94,15 @@ func writeReport(stdout io.Writer, name string, perm os.FileMode, write func(io.
 		return fmt.Errorf("-o: %w", err)
 	}
 	defer a.Abort() // a no-op once committed
-	if err := write(a); err != nil {
+	var w io.Writer = a
+	mw := rules.NewMaskWriter(a)
+	if !unmasked {
+		w = mw
+	}
+	if err := write(w); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := mw.Flush(); err != nil {
 		return fmt.Errorf("write %s: %w", name, err)
 	}
 	return a.Commit()

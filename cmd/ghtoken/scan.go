@@ -12,6 +12,7 @@ import (
 
 	"github.com/ghtoken/ghtoken/github"
 	"github.com/ghtoken/ghtoken/report"
+	"github.com/ghtoken/ghtoken/rules"
 	"github.com/ghtoken/ghtoken/scanner"
 	"github.com/ghtoken/ghtoken/scanner/finding"
 	"github.com/ghtoken/ghtoken/scanner/gitsource"
@@ -54,7 +55,17 @@ func (e *env) scan(f *flagValues, paths []string) error {
 	if f.showSecrets {
 		perm = 0o600
 	}
-	if err := writeReport(e.stdout, f.output, perm, func(w io.Writer) error { return rep.Report(w, r) }); err != nil {
+	stdout := e.stdout
+	unmasked := f.showSecrets && (f.format == "text" || f.format == "json")
+	if unmasked && e.unmasked != nil {
+		// Asked for on the command line: the report holds whole tokens.
+		// Messages on stderr stay masked.
+		stdout = e.unmasked
+		if err := flushMasked(e.stdout); err != nil {
+			return err
+		}
+	}
+	if err := writeReport(stdout, f.output, perm, unmasked, func(w io.Writer) error { return rep.Report(w, r) }); err != nil {
 		return err
 	}
 	if f.format != "text" || f.output != "" {
@@ -149,7 +160,11 @@ func appendStepSummary(path string, r *report.Report) error {
 	if err != nil {
 		return err
 	}
-	err = report.WriteStepSummary(f, r)
+	mw := rules.NewMaskWriter(f)
+	err = report.WriteStepSummary(mw, r)
+	if ferr := mw.Flush(); err == nil {
+		err = ferr
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -216,5 +231,16 @@ func (b *byteSize) Set(s string) error {
 		return fmt.Errorf("invalid size %q (want a number of bytes, optionally with KiB, MiB or GiB)", s)
 	}
 	*b = byteSize(n * mult)
+	return nil
+}
+
+// flushMasked writes out what a MaskWriter holds back, before something is
+// written past it.
+func flushMasked(w io.Writer) error {
+	if mw, ok := w.(*rules.MaskWriter); ok {
+		if err := mw.Flush(); err != nil {
+			return fmt.Errorf("write output: %w", err)
+		}
+	}
 	return nil
 }

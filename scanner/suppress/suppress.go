@@ -195,9 +195,13 @@ func isOptionKey(k string) bool {
 	return true
 }
 
+// short quotes the start of a malformed fingerprint field: enough to find
+// it on its line, too little to be a secret when a token was pasted there
+// (a whole token is masked on output, but a cut one no longer matches).
 func short(s string) string {
-	if len(s) > 80 {
-		return s[:80] + "…"
+	const keep = len("sha256:") + 4
+	if len(s) > keep {
+		return s[:keep] + "…"
 	}
 	return s
 }
