@@ -59,6 +59,14 @@ type Options struct {
 	// Path is the file the content comes from, when known: lockfiles and
 	// go.sum hold commit SHAs, so the legacy rule does not look there.
 	Path string
+	// PrefixedOnly looks only for tokens that carry their own proof (a
+	// prefix, and a checksum or a structure): the legacy rule, which relies
+	// on the text around a 40-hex value, stays silent. For binary content,
+	// where that text is noise and 40-hex runs are hashes. A token with a
+	// valid checksum is then found even when it does not stand apart from
+	// the bytes around it (binary formats pack strings against length
+	// bytes and other data).
+	PrefixedOnly bool
 }
 
 var wordChar, alnum, hexLower [256]bool
@@ -100,7 +108,7 @@ func Find(buf []byte, opt Options, dst []Match) []Match {
 // a detector quadratic.
 func find(buf []byte, opt Options, dst []Match) ([]Match, int) {
 	first := len(dst)
-	f := finder{buf: buf, opt: opt, dst: dst, lockfile: isLockfile(opt.Path), depth: maxDecodeDepth}
+	f := finder{buf: buf, opt: opt, dst: dst, lockfile: opt.PrefixedOnly || isLockfile(opt.Path), depth: maxDecodeDepth}
 	f.run()
 	out := f.dst[first:]
 	// The 'g' pass yields matches in order; only 'G' keywords, the rare
@@ -151,7 +159,7 @@ type finder struct {
 	buf      []byte
 	opt      Options
 	dst      []Match
-	lockfile bool      // the legacy rule stays silent in lockfiles
+	lockfile bool      // the legacy rule stays silent (lockfiles, Options.PrefixedOnly)
 	depth    int       // how many more levels of encoding to look through
 	ident    ident     // the identifier of the latest keyword candidate
 	runs     [3][2]int // the latest base64url runs (see base64URLRunEnd)
@@ -269,11 +277,9 @@ func (f *finder) alnumRun(p, limit int) int {
 // CRC32/base62 checksum. It reports whether the text had the token's shape.
 func (f *finder) prefixed(p int, r *Rule, n int) bool {
 	buf := f.buf
-	if !boundaryBefore(buf, p) {
-		return false
-	}
 	start := p + 4
-	if f.alnumRun(start, n+1) != n || !boundaryAfter(buf, start+n) {
+	framed := boundaryBefore(buf, p) && f.alnumRun(start, n+1) == n && boundaryAfter(buf, start+n)
+	if !framed && !f.unframedValid(p, n) {
 		return false
 	}
 	tok := buf[p : start+n]
@@ -286,16 +292,29 @@ func (f *finder) prefixed(p int, r *Rule, n int) bool {
 	return true
 }
 
+// unframedValid reports whether, with Options.PrefixedOnly, the 4-char
+// prefix at p and the n alphanumerics after it are a token with a valid
+// checksum, whatever bytes surround it.
+func (f *finder) unframedValid(p, n int) bool {
+	if !f.opt.PrefixedOnly || f.alnumRun(p+4, n) != n {
+		return false
+	}
+	f.probes += n
+	return checksum62Valid(f.buf[p:p+4+n], 4)
+}
+
 // fineGrained checks "github_pat_" at p (FORMATS.md §2).
 func (f *finder) fineGrained(p int) {
 	buf := f.buf
 	const prefix = len("github_pat_")
 	a := p + prefix
-	if !boundaryBefore(buf, p) || f.alnumRun(a, 23) != 22 || a+22 >= len(buf) || buf[a+22] != '_' {
+	framed := boundaryBefore(buf, p)
+	if (!framed && !f.opt.PrefixedOnly) || f.alnumRun(a, 23) != 22 || a+22 >= len(buf) || buf[a+22] != '_' {
 		return
 	}
 	b := a + 23
-	if f.alnumRun(b, 60) != 59 || !boundaryAfter(buf, b+59) {
+	framed = framed && f.alnumRun(b, 60) == 59 && boundaryAfter(buf, b+59)
+	if !framed && (!f.opt.PrefixedOnly || f.alnumRun(b, 59) != 59) {
 		return
 	}
 	end := b + 59
@@ -314,6 +333,9 @@ func (f *finder) fineGrained(p int) {
 		m.Confidence, m.Note = Low, "structure valid but checksum mismatch (the checksum is observed, not documented)"
 	default:
 		m.Confidence, m.Note = Lookalike, "structure and checksum mismatch"
+	}
+	if !framed && !checksumOK {
+		return // unframed, only a checksum is proof enough
 	}
 	if structured {
 		m.OwnerUserID = owner
