@@ -16,7 +16,10 @@ type JSONDoc struct {
 	Findings []JSONFinding `json:"findings"`
 	Skipped  []JSONSkipped `json:"skipped"`
 	Notices  []JSONNotice  `json:"notices"`
-	Stats    JSONStats     `json:"stats"`
+	// BinaryFiles lists the files read as binary (searched for prefixed
+	// tokens only).
+	BinaryFiles []string  `json:"binary_files,omitempty"`
+	Stats       JSONStats `json:"stats"`
 }
 
 type JSONNotice struct {
@@ -56,6 +59,8 @@ type JSONFinding struct {
 	Verification *JSONVerification `json:"verification,omitempty"`
 	Blob         string            `json:"blob,omitempty"`
 	Occurrences  int               `json:"occurrences,omitempty"`
+	// Binary is set when the file was read as binary.
+	Binary bool `json:"binary,omitempty"`
 }
 
 type JSONSkipped struct {
@@ -68,6 +73,7 @@ type JSONStats struct {
 	FilesSeen       int            `json:"files_seen"`
 	FilesScanned    int            `json:"files_scanned"`
 	BytesScanned    int64          `json:"bytes_scanned"`
+	BinaryFiles     int            `json:"binary_files,omitempty"`
 	Skipped         map[string]int `json:"skipped"`
 	Findings        map[string]int `json:"findings"`
 	Lookalikes      int            `json:"lookalikes"`
@@ -104,7 +110,7 @@ func (jsonReporter) Report(w io.Writer, r *Report) error {
 		if c := f.Commit; c != nil {
 			jf.Commit, jf.Author, jf.Date = c.Hash, c.Author, timePtr(c.Date)
 		}
-		jf.Blob, jf.Occurrences = f.Blob, f.Occurrences
+		jf.Blob, jf.Occurrences, jf.Binary = f.Blob, f.Occurrences, f.Binary
 		doc.Findings = append(doc.Findings, jf)
 	}
 	for _, s := range res.Skipped {
@@ -113,9 +119,10 @@ func (jsonReporter) Report(w io.Writer, r *Report) error {
 	for _, n := range res.Notices {
 		doc.Notices = append(doc.Notices, JSONNotice{Path: n.Path, Line: n.Line, Column: n.Column, Code: string(n.Code), Message: n.Message})
 	}
+	doc.BinaryFiles = res.BinaryFiles
 	st := &res.Stats
 	doc.Stats = JSONStats{
-		FilesSeen: st.FilesSeen(), FilesScanned: st.FilesScanned, BytesScanned: st.BytesScanned,
+		FilesSeen: st.FilesSeen(), FilesScanned: st.FilesScanned, BytesScanned: st.BytesScanned, BinaryFiles: st.BinaryFiles,
 		Skipped: map[string]int{}, Findings: map[string]int{}, Suppressed: map[string]int{},
 		Lookalikes: st.ByConfidence[rules.Lookalike], DurationSeconds: st.Duration.Seconds(),
 		Commits: st.Commits,

@@ -153,7 +153,11 @@ func WriteSummary(w io.Writer, r *Report) error {
 	if n > 0 {
 		head = fmt.Sprintf("%d %s (%s)", n, Plural(n, "finding", "findings"), strings.Join(parts, ", "))
 	}
-	line := fmt.Sprintf("ghtoken: %s; %d %s scanned (%s)", head, s.FilesScanned, Plural(s.FilesScanned, "file", "files"), HumanBytes(s.BytesScanned))
+	size := HumanBytes(s.BytesScanned)
+	if s.BinaryFiles > 0 {
+		size += fmt.Sprintf(", %d binary", s.BinaryFiles)
+	}
+	line := fmt.Sprintf("ghtoken: %s; %d %s scanned (%s)", head, s.FilesScanned, Plural(s.FilesScanned, "file", "files"), size)
 	if s.Commits > 0 {
 		line += fmt.Sprintf(" from %d %s", s.Commits, Plural(s.Commits, "commit", "commits"))
 	}

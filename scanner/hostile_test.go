@@ -250,12 +250,13 @@ func TestGrowsAndShrinksWhileRead(t *testing.T) {
 	dir := t.TempDir()
 	grow := filepath.Join(dir, "grow.log")
 	shrink := filepath.Join(dir, "shrink.log")
-	// The token lies past the first read (keep+ChunkSize bytes), so a file
-	// that shrinks before the second read loses it.
-	body := strings.Repeat("x", 5500) + " " + ghp + "\n"
+	// The token lies past the first read (keep+ChunkSize bytes, and at
+	// least binarySniffLen), so a file that shrinks before the second read
+	// loses it.
+	body := strings.Repeat("x", binarySniffLen+500) + " " + ghp + "\n"
 	write(t, grow, body)
 	write(t, shrink, body)
-	for _, limit := range []int64{0, 6000} {
+	for _, limit := range []int64{0, binarySniffLen + 1000} {
 		write(t, grow, body)
 		write(t, shrink, body)
 		src := &countingSource{Source: &walk.Paths{Args: []string{dir}}, before: func(it *finding.Item) {

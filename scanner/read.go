@@ -2,7 +2,6 @@ package scanner
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"unicode/utf8"
 
@@ -21,9 +20,6 @@ const (
 	keep             = rules.MaxContext + overlap
 	binarySniffLen   = 8 << 10
 )
-
-// errBinary is returned by scanStream when the content is binary.
-var errBinary = errors.New("binary content (NUL byte in the first 8 KiB)")
 
 // position turns absolute byte offsets into 1-based line and column numbers
 // (columns count code points). Offsets must be visited in increasing order,
@@ -62,36 +58,61 @@ type streamMatch struct {
 	secret    string
 }
 
+// streamInfo says how a stream was read.
+type streamInfo struct {
+	n int64 // bytes read from the input
+	// binary is set when the content is not text (a NUL byte in its first
+	// 8 KiB, and not UTF-16): it was scanned for prefixed tokens only.
+	binary bool
+}
+
 // scanStream reads r to the end in chunks of chunkSize bytes, using buf
-// (grown as needed) as its only buffer, and calls emit for each match in
-// order. It returns the number of bytes read. UTF-16 text is transcoded
-// first (see decodeText).
-func scanStream(r io.Reader, path string, chunkSize int, buf []byte, emit func(streamMatch)) (int64, []byte, error) {
+// (grown as needed) as its only buffer, and calls emit for each match. It
+// returns what it read. UTF-16 text is transcoded first (see decodeText), and
+// its bytes are also searched as they are (see rawScan). Binary content is
+// searched for prefixed tokens only (see rules.Options.PrefixedOnly).
+func scanStream(r io.Reader, path string, chunkSize int, buf []byte, emit func(streamMatch)) (streamInfo, []byte, error) {
 	return scanStreamDirectives(r, path, chunkSize, buf, nil, emit)
 }
 
 // scanStreamDirectives is scanStream that also appends the inline
 // directives it finds, with their positions, to dirs.found (dirs may be nil).
-func scanStreamDirectives(r io.Reader, path string, chunkSize int, buf []byte, dirs *directiveSink, emit func(streamMatch)) (int64, []byte, error) {
+// Matches come in offset order, then those of the raw bytes of UTF-16 text.
+func scanStreamDirectives(r io.Reader, path string, chunkSize int, buf []byte, dirs *directiveSink, emit func(streamMatch)) (streamInfo, []byte, error) {
 	raw := &countingReader{r: r}
-	if need := keep + chunkSize; cap(buf) < need {
+	var info streamInfo
+	// The first read is at least binarySniffLen bytes, so that what is
+	// binary does not depend on the chunk size.
+	if need := max(keep+chunkSize, binarySniffLen); cap(buf) < need {
 		buf = make([]byte, need)
 	}
-	buf = buf[:keep+chunkSize]
+	buf = buf[:max(keep+chunkSize, binarySniffLen)]
 	// The first read goes straight into buf: plain UTF-8, the common case,
 	// costs no extra copy or system call. UTF-16 is detected on those bytes
 	// and then re-read through a transcoder.
 	filled, err := io.ReadFull(raw, buf)
 	eof := err == io.EOF || err == io.ErrUnexpectedEOF
 	if err != nil && !eof {
-		return raw.n, buf, err
+		return streamInfo{n: raw.n}, buf, err
 	}
 	enc, bomLen := sniffText(buf[:filled])
 	bom := int64(bomLen)
+	opt := rules.Options{Lookalikes: true, Path: path}
 	var r2 io.Reader = raw
+	var rs *rawScan
 	if enc != encUTF8 {
-		r2 = newUTF16Reader(io.MultiReader(bytes.NewReader(bytes.Clone(buf[bomLen:filled])), raw), enc)
+		rs = newRawScan(chunkSize, opt)
+		rs.Write(buf[:filled])
+		head := bytes.Clone(buf[bomLen:filled])
+		r2 = newUTF16Reader(io.MultiReader(bytes.NewReader(head), io.TeeReader(raw, rs)), enc)
 		filled, eof, bom = 0, false, 0
+		defer func() {
+			for _, m := range rs.finish() {
+				emit(m)
+			}
+		}()
+	} else if bytes.IndexByte(buf[:min(filled, binarySniffLen)], 0) >= 0 {
+		info.binary, opt.PrefixedOnly = true, true
 	}
 	var (
 		base     int64 // absolute offset of buf[0]
@@ -101,27 +122,24 @@ func scanStreamDirectives(r io.Reader, path string, chunkSize int, buf []byte, d
 		first    = true
 		reread   = filled == 0 // nothing read yet (UTF-16 or an empty file)
 	)
-	opt := rules.Options{Lookalikes: true, Path: path}
 	for {
 		if reread {
-			n, err := io.ReadFull(r2, buf[filled:])
+			n, err := io.ReadFull(r2, buf[filled:keep+chunkSize])
 			filled += n
 			eof = false
 			switch {
 			case err == io.EOF || err == io.ErrUnexpectedEOF:
 				eof = true
 			case err != nil:
-				return raw.n, buf, err
+				info.n = raw.n
+				return info, buf, err
 			}
 		}
 		reread = true
-		total := raw.n
+		info.n = raw.n
 		data := buf[:filled]
 		if first {
 			first = false
-			if bytes.IndexByte(data[:min(len(data), binarySniffLen)], 0) >= 0 {
-				return total, buf, errBinary
-			}
 			pos.crOnly = bytes.IndexByte(data, '\n') < 0 && bytes.IndexByte(data, '\r') >= 0
 		}
 		emitTo := base + int64(filled)
@@ -149,11 +167,81 @@ func scanStreamDirectives(r io.Reader, path string, chunkSize int, buf []byte, d
 		}
 		dirs.place(&pos, data, base, emitTo, next)
 		if eof {
-			return total, buf, nil
+			return info, buf, nil
 		}
 		newBase := base + int64(filled) - keep
 		pos.advance(data, base, newBase)
 		copy(buf, data[filled-keep:])
 		base, filled, emitFrom = newBase, keep, emitTo
 	}
+}
+
+// rawScan searches the bytes of a stream that is read through the UTF-16
+// transcoder for prefixed tokens as they are: a file that only looks like
+// UTF-16 at its start (or is UTF-16 with plain bytes pasted in) must not hide
+// a token written in ASCII. It is fed the stream's bytes as they are read,
+// keeps the same overlap as scanStream, and gives positions in those bytes
+// (lines count LF bytes, columns count bytes of valid UTF-8 as one). A real
+// UTF-16 token has a NUL byte between its characters, so the two searches
+// never find the same one.
+type rawScan struct {
+	buf      []byte
+	filled   int
+	base     int64 // absolute offset of buf[0]
+	emitFrom int64
+	pos      position
+	opt      rules.Options
+	matches  []rules.Match
+	found    []streamMatch
+}
+
+func newRawScan(chunkSize int, opt rules.Options) *rawScan {
+	opt.PrefixedOnly = true
+	return &rawScan{buf: make([]byte, keep+chunkSize), pos: position{line: 1}, opt: opt}
+}
+
+// Write takes the next bytes of the stream; it never fails.
+func (s *rawScan) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		c := copy(s.buf[s.filled:], p)
+		s.filled += c
+		p = p[c:]
+		if s.filled == len(s.buf) {
+			s.scan(false)
+		}
+	}
+	return n, nil
+}
+
+// finish scans what is left and returns every match found.
+func (s *rawScan) finish() []streamMatch {
+	s.scan(true)
+	return s.found
+}
+
+func (s *rawScan) scan(eof bool) {
+	data := s.buf[:s.filled]
+	emitTo := s.base + int64(s.filled)
+	if !eof {
+		emitTo -= overlap
+	}
+	s.matches = rules.Find(data, s.opt, s.matches[:0])
+	for _, m := range s.matches {
+		abs := s.base + int64(m.Start)
+		if abs < s.emitFrom || abs >= emitTo {
+			continue
+		}
+		s.pos.advance(data, s.base, abs)
+		col := s.pos.col + 1
+		s.found = append(s.found, streamMatch{Match: m, offset: abs, line: s.pos.line, col: col,
+			endCol: col + utf8.RuneCount(data[m.Start:m.End]), secret: m.Text(data)})
+	}
+	if eof {
+		return
+	}
+	newBase := s.base + int64(s.filled) - keep
+	s.pos.advance(data, s.base, newBase)
+	copy(s.buf, data[s.filled-keep:])
+	s.base, s.filled, s.emitFrom = newBase, keep, emitTo
 }

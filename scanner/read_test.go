@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -108,9 +109,6 @@ func FuzzChunkedReader(f *testing.F) {
 		}
 		pos := int(at) % (len(data) + 1)
 		data = append(append(append(append([]byte{}, data[:pos]...), ' '), tok...), append([]byte{' '}, data[pos:]...)...)
-		if bytes.IndexByte(data[:min(len(data), binarySniffLen)], 0) >= 0 {
-			return
-		}
 		size := int(chunk)%5000 + 1
 		if mode&0x80 != 0 {
 			data = utf16Bytes(string(data), binary.LittleEndian, true)
@@ -129,8 +127,10 @@ func FuzzChunkedReader(f *testing.F) {
 		if _, enc, _ := decodeText(bytes.NewReader(data)); enc != encUTF8 {
 			return // read as UTF-16: its offsets are those of the transcoding
 		}
-		// Read whole, the reader agrees with one rules.Find.
-		whole := rules.Find(data, rules.Options{Lookalikes: true}, nil)
+		// Read whole, the reader agrees with one rules.Find (binary
+		// content is searched for prefixed tokens only).
+		bin := bytes.IndexByte(data[:min(len(data), binarySniffLen)], 0) >= 0
+		whole := rules.Find(data, rules.Options{Lookalikes: true, PrefixedOnly: bin}, nil)
 		if len(ref) != len(whole) {
 			t.Fatalf("%d matches read, one Find has %d", len(ref), len(whole))
 		}
@@ -142,10 +142,37 @@ func FuzzChunkedReader(f *testing.F) {
 	})
 }
 
-func TestBinarySkipped(t *testing.T) {
-	data := append([]byte("abc\x00"), []byte(rulestest.Token(rulestest.ClassicPAT, "bin"))...)
-	_, _, err := scanStream(bytes.NewReader(data), "", 64, nil, func(streamMatch) { t.Fatal("binary content scanned") })
-	if err != errBinary {
-		t.Fatalf("err = %v, want errBinary", err)
+// Binary content is searched for prefixed tokens, wherever they are; the
+// legacy rule, which trusts the text around a 40-hex value, is for text.
+func TestBinaryScanned(t *testing.T) {
+	ghp := rulestest.Token(rulestest.ClassicPAT, "bin")
+	legacy := rulestest.Token(rulestest.Legacy, "bin")
+	rnd := rand.New(rand.NewPCG(1, 2))
+	noise := make([]byte, 3*binarySniffLen)
+	for i := range noise {
+		noise[i] = byte(rnd.Uint32())
+	}
+	cases := map[string][]byte{
+		"nul after the token":  []byte("GITHUB_TOKEN=" + ghp + "\n\x00"),
+		"in random bytes":      slices.Concat(noise[:5000], []byte(ghp), noise[5000:]),
+		"glued to letters":     slices.Concat(noise[:100], []byte("x"+ghp+"y"), noise[100:]),
+		"past the first 8 KiB": slices.Concat(bytes.Repeat([]byte("ab\x00\x00"), binarySniffLen/4), []byte("\x01"+ghp+"\x02")),
+	}
+	for name, data := range cases {
+		for _, chunk := range []int{7, 4096, 1 << 20} {
+			var got []streamMatch
+			info, _, err := scanStream(bytes.NewReader(data), "", chunk, nil, func(m streamMatch) { got = append(got, m) })
+			if err != nil || !info.binary || info.n != int64(len(data)) {
+				t.Fatalf("%s: err %v, binary %v, %d bytes of %d", name, err, info.binary, info.n, len(data))
+			}
+			if len(got) != 1 || got[0].secret != ghp || got[0].offset != int64(bytes.Index(data, []byte(ghp))) {
+				t.Errorf("%s chunk %d: %d matches, want the token", name, chunk, len(got))
+			}
+		}
+	}
+	var got []streamMatch
+	info, _, _ := scanStream(strings.NewReader("GITHUB_TOKEN="+legacy+"\n\x00"), "", 64, nil, func(m streamMatch) { got = append(got, m) })
+	if !info.binary || len(got) != 0 {
+		t.Errorf("legacy token in binary content: binary %v, %d matches; want binary, none", info.binary, len(got))
 	}
 }

@@ -80,6 +80,7 @@ func Scan(ctx context.Context, src finding.Source, opt Options) (*finding.Result
 		res.Findings = append(res.Findings, o.findings...)
 		res.Skipped = append(res.Skipped, o.skipped...)
 		res.Notices = append(res.Notices, o.notices...)
+		res.BinaryFiles = append(res.BinaryFiles, o.binary...)
 		res.Stats.FilesScanned += o.files
 		res.Stats.BytesScanned += o.bytes
 		for c, n := range o.byConfidence {
@@ -107,6 +108,7 @@ func Scan(ctx context.Context, src finding.Source, opt Options) (*finding.Result
 	if c, ok := src.(finding.CommitCounter); ok {
 		res.Stats.Commits = c.CommitsWalked()
 	}
+	res.Stats.BinaryFiles = len(res.BinaryFiles)
 	res.Sort()
 	res.Stats.Duration = time.Since(start)
 	if walkErr == nil {
@@ -123,6 +125,7 @@ type workerResult struct {
 	bytes        int64
 	byConfidence [4]int
 	notices      []finding.Notice
+	binary       []string // paths read as binary
 	inline       int
 	foreign      int
 	dirs         directiveSink
@@ -178,7 +181,7 @@ func (o *workerResult) scanItem(it finding.Item, opt Options, chunk int, buf []b
 		dirs = &o.dirs
 		dirs.foreign, dirs.found = !opt.NoForeignAllow, dirs.found[:0]
 	}
-	n, buf, err := scanStreamDirectives(r, it.Path, chunk, buf, dirs, func(m streamMatch) {
+	info, buf, err := scanStreamDirectives(r, it.Path, chunk, buf, dirs, func(m streamMatch) {
 		if it.Lines != nil && !it.Lines.Contains(m.line) {
 			return
 		}
@@ -190,10 +193,14 @@ func (o *workerResult) scanItem(it finding.Item, opt Options, chunk int, buf []b
 			Stage: it.Stage, Commit: it.Commit, Blob: it.Blob,
 		})
 	})
+	n := info.n
+	if info.binary {
+		o.binary = append(o.binary, it.Path)
+		for i := range found {
+			found[i].Binary = true
+		}
+	}
 	switch {
-	case errors.Is(err, errBinary):
-		o.skip(it, finding.SkipBinary, "NUL byte in the first 8 KiB")
-		return buf
 	case err != nil:
 		// What was read before the error was scanned; report both.
 		o.skip(it, finding.SkipUnreadable, fmt.Sprintf("read error after %d bytes: %v", n, err))

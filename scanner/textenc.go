@@ -97,34 +97,72 @@ func nulAt(b []byte, parity int) bool {
 	return false
 }
 
-// looksUTF16 recognises UTF-16 text without a byte order mark by its
-// pattern: in mostly-ASCII text one byte of every pair is NUL and the other
-// is not. Binary data (a NUL pair, or no pattern) is left to the binary check.
+// looksUTF16 recognises UTF-16 text without a byte order mark. Read as
+// UTF-8, such text is full of NUL bytes (the high byte of every ASCII
+// character), control bytes (the 0x04 of Cyrillic) or bytes that are not
+// UTF-8 (most CJK); read as UTF-16 in the right byte order, it is clean
+// text. Both must hold: text with a stray NUL byte stays UTF-8 (and
+// binary), and binary data seldom reads as clean UTF-16 (one random code
+// unit in 32 is a surrogate). When both orders read clean, the one with more
+// characters from the alphabetic scripts (ASCII, Latin, Greek, Cyrillic,
+// Hebrew, Arabic) wins: swapped, those become CJK or unassigned code points.
 func looksUTF16(head []byte) textEncoding {
-	pairs := len(head) / 2
-	if pairs < 2 {
+	units := len(head) / 2
+	if units < 2 || notText(head)*4 < units {
 		return encUTF8
 	}
-	var le, be int
-	for i := 0; i+1 < len(head); i += 2 {
-		a, b := head[i], head[i+1]
-		switch {
-		case a == 0 && b == 0:
-			return encUTF8
-		case b == 0:
-			le++
-		case a == 0:
-			be++
-		}
-	}
-	// Allow a few non-ASCII characters (accents, CJK) among the ASCII ones.
+	le, leAlpha := cleanUTF16(head, binary.LittleEndian)
+	be, beAlpha := cleanUTF16(head, binary.BigEndian)
 	switch {
-	case le*10 >= pairs*9 && be == 0:
+	case le && (!be || leAlpha >= beAlpha):
 		return encUTF16LE
-	case be*10 >= pairs*9 && le == 0:
+	case be:
 		return encUTF16BE
 	}
 	return encUTF8
+}
+
+// notText counts the bytes of b that cannot be UTF-8 text: NUL and other
+// control characters (whitespace aside), and bytes that are not UTF-8.
+func notText(b []byte) int {
+	n := 0
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if (r == utf8.RuneError && size == 1) || (r < 0x20 && !isSpaceControl(r)) || r == 0x7f {
+			n++
+		}
+		b = b[size:]
+	}
+	return n
+}
+
+func isSpaceControl(r rune) bool {
+	return r == '\t' || r == '\n' || r == '\v' || r == '\f' || r == '\r'
+}
+
+// cleanUTF16 reports whether b reads as UTF-16 text in the given order: no
+// NUL or control character other than whitespace, no noncharacter U+FFFE or
+// U+FFFF, every surrogate paired (the last one may be cut off by the end of
+// b). It also counts the characters below U+0800.
+func cleanUTF16(b []byte, order binary.ByteOrder) (ok bool, alpha int) {
+	high := false // the previous unit was a high surrogate
+	for i := 0; i+1 < len(b); i += 2 {
+		c := rune(order.Uint16(b[i:]))
+		isLow := 0xDC00 <= c && c <= 0xDFFF
+		switch {
+		case high != isLow:
+			return false, 0
+		case isLow:
+			high = false
+		case 0xD800 <= c && c <= 0xDBFF:
+			high = true
+		case (c < 0x20 && !isSpaceControl(c)) || (0x7f <= c && c <= 0x9f) || c >= 0xFFFE:
+			return false, 0
+		case c < 0x800:
+			alpha++
+		}
+	}
+	return true, alpha
 }
 
 // utf16Reader transcodes UTF-16 to UTF-8. Unpaired surrogates become

@@ -45,12 +45,12 @@ func TestTextEncodings(t *testing.T) {
 	for _, tt := range tests {
 		for _, chunk := range []int{7, 64, 1 << 20} {
 			var got []streamMatch
-			n, _, err := scanStream(bytes.NewReader(tt.data), "x.ps1", chunk, nil, func(m streamMatch) { got = append(got, m) })
+			info, _, err := scanStream(bytes.NewReader(tt.data), "x.ps1", chunk, nil, func(m streamMatch) { got = append(got, m) })
 			if err != nil {
 				t.Fatalf("%s: %v", tt.name, err)
 			}
-			if n != int64(len(tt.data)) {
-				t.Errorf("%s: read %d bytes, want %d", tt.name, n, len(tt.data))
+			if info.n != int64(len(tt.data)) || info.binary {
+				t.Errorf("%s: read %d bytes, want %d; binary %v", tt.name, info.n, len(tt.data), info.binary)
 			}
 			if len(got) != 1 {
 				t.Fatalf("%s chunk %d: %d matches", tt.name, chunk, len(got))
@@ -102,9 +102,42 @@ func TestUTF16Broken(t *testing.T) {
 func TestBinaryStillBinary(t *testing.T) {
 	// NUL pairs are binary, not UTF-16.
 	data := append([]byte("\x00\x00\x00\x00PK"), bytes.Repeat([]byte{1, 0}, 100)...)
-	_, _, err := scanStream(bytes.NewReader(data), "", 64, nil, func(streamMatch) {})
-	if err != errBinary {
-		t.Fatalf("err = %v, want errBinary", err)
+	info, _, err := scanStream(bytes.NewReader(data), "", 64, nil, func(streamMatch) {})
+	if err != nil || !info.binary {
+		t.Fatalf("err = %v, binary = %v; want binary", err, info.binary)
+	}
+}
+
+// UTF-16 without a byte order mark is recognised whatever the script, not
+// only when it is mostly ASCII; text that only looks like UTF-16 at its
+// start cannot hide a token written in ASCII further on.
+func TestUTF16Scripts(t *testing.T) {
+	ghp := rulestest.Token(rulestest.ClassicPAT, "scripts")
+	for name, text := range map[string]string{
+		"cyrillic": "# Настройки доступа к репозиторию\nтокен = " + ghp + "\n",
+		"cjk":      "# 访问令牌配置文件\n令牌：" + ghp + "\n",
+		"japanese": "# アクセストークンの設定\nトークン＝" + ghp + "\n",
+	} {
+		for _, order := range []binary.AppendByteOrder{binary.LittleEndian, binary.BigEndian} {
+			data := utf16Bytes(text, order, false)
+			var got []streamMatch
+			info, _, err := scanStream(bytes.NewReader(data), "", 64, nil, func(m streamMatch) { got = append(got, m) })
+			if err != nil || info.binary {
+				t.Fatalf("%s %v: err %v, read as binary %v", name, order, err, info.binary)
+			}
+			if len(got) != 1 || got[0].secret != ghp || got[0].line != 2 || !strings.HasPrefix(got[0].Encoding, "utf-16") {
+				t.Errorf("%s %v: %+v", name, order, got)
+			}
+		}
+	}
+	// UTF-16 at the start, ASCII after it: the token is found in the bytes.
+	data := append(utf16Bytes(strings.Repeat("текст\n", 50), binary.LittleEndian, false), " "+ghp+" "...)
+	var got []streamMatch
+	if _, _, err := scanStream(bytes.NewReader(data), "", 64, nil, func(m streamMatch) { got = append(got, m) }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].secret != ghp || got[0].offset != int64(bytes.Index(data, []byte(ghp))) || got[0].Encoding != "" {
+		t.Errorf("ASCII after UTF-16: %+v", got)
 	}
 }
 

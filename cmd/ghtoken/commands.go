@@ -114,7 +114,7 @@ var (
 		help: "skip files larger than SIZE (default 100MiB; 0 = no limit; suffixes KiB, MiB, GiB, KB, MB, GB)",
 		bind: func(fs *flag.FlagSet, v *flagValues, name string) { fs.Var(&v.maxFileSize, name, "") }}
 	flagStrict = &flagDef{name: "strict",
-		help: "exit 2 when a file could not be read or was skipped for a reason other than being binary, a symbolic link or a submodule",
+		help: "exit 2 when a file could not be read or was skipped for a reason other than being a symbolic link or a submodule",
 		bind: boolFlag(func(v *flagValues) *bool { return &v.strict })}
 	flagNoColor = &flagDef{name: "no-color",
 		help: "no colour in text output (colour is used only on a terminal, never when NO_COLOR is set)",
@@ -226,7 +226,7 @@ var baselineCommand = &command{
 Inline directives and .ghtokenignore still apply; an existing --baseline is not, so the new file lists every current token.`,
 	groups: []flagGroup{
 		{title: "Flags", flags: []*flagDef{flagOutput.with("write the baseline to FILE (atomically) instead of standard output"),
-			flagNoIgnore, flagMaxFileSize, flagStrict.with("write nothing and exit 2 when a file could not be read or was skipped for a reason other than being binary, a symbolic link or a submodule"),
+			flagNoIgnore, flagMaxFileSize, flagStrict.with("write nothing and exit 2 when a file could not be read or was skipped for a reason other than being a symbolic link or a submodule"),
 			flagWorkers}},
 		withFlags(suppressionFlags, flagIgnoreFile, flagNoForeignAllow, flagNoInline),
 		gitModeFlags,
@@ -279,7 +279,7 @@ The tokens come from a fresh scan of PATH (default .; "-" reads standard input),
 ghtoken lists what it will revoke (masked) and asks for confirmation on the terminal. Without a terminal, --yes is required: nothing is ever sent without one or the other.`,
 	groups: []flagGroup{{title: "Flags", flags: []*flagDef{flagFrom, flagYes, flagDryRun,
 		flagGitHubAPIURL.with("API base (default $GITHUB_API_URL, else https://api.github.com; GHES: https://HOST/api/v3)"),
-		flagNoIgnore, flagMaxFileSize, flagStrict.with("send nothing and exit 2 when a file could not be read or was skipped for a reason other than being binary, a symbolic link or a submodule"),
+		flagNoIgnore, flagMaxFileSize, flagStrict.with("send nothing and exit 2 when a file could not be read or was skipped for a reason other than being a symbolic link or a submodule"),
 		flagWorkers}}},
 	maxArgs: -1,
 	exit:    `Exit status: 0 every token revoked (GitHub answered 202 to every request) or nothing found; 1 tokens remain that this command did not revoke (declined, --dry-run, or a kind the API does not take); 2 an error, including a request GitHub did not accept (422) or that failed.`,

@@ -91,7 +91,7 @@ func TestJSONReport(t *testing.T) {
 	dir := tree(t, map[string]string{
 		".github/workflows/ci.yml": "env:\n  TOKEN: ${ghp:wf}\n",
 		"pat.txt":                  "${github_pat:owner}\n",
-		"bin.dat":                  "\x00",
+		"bin.dat":                  "\x00 ${ghp:bin}\x01",
 	})
 	code, out, _ := ghtoken(t, "", "scan", "--format", "json", dir)
 	if code != exitFindings {
@@ -104,11 +104,14 @@ func TestJSONReport(t *testing.T) {
 			Line, Column                                                    int
 			RemediationSteps                                                []string `json:"remediation_steps"`
 			OwnerUserID                                                     uint32   `json:"owner_user_id"`
+			Binary                                                          bool
 		} `json:"findings"`
-		Skipped []struct{ Path, Reason string } `json:"skipped"`
-		Stats   struct {
+		BinaryFiles []string                        `json:"binary_files"`
+		Skipped     []struct{ Path, Reason string } `json:"skipped"`
+		Stats       struct {
 			FilesSeen    int            `json:"files_seen"`
 			FilesScanned int            `json:"files_scanned"`
+			BinaryFiles  int            `json:"binary_files"`
 			Skipped      map[string]int `json:"skipped"`
 			Findings     map[string]int `json:"findings"`
 		} `json:"stats"`
@@ -116,10 +119,13 @@ func TestJSONReport(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("invalid JSON: %v\n%s", err, out)
 	}
-	if doc.Version != 1 || len(doc.Findings) != 2 || doc.Stats.FilesSeen != 3 || doc.Stats.FilesScanned != 2 || doc.Stats.Skipped["binary"] != 1 || doc.Stats.Findings["high"] != 2 {
+	if doc.Version != 1 || len(doc.Findings) != 3 || doc.Stats.FilesSeen != 3 || doc.Stats.FilesScanned != 3 || len(doc.Stats.Skipped) != 0 || doc.Stats.Findings["high"] != 3 {
 		t.Fatalf("unexpected document: %+v", doc)
 	}
-	wf, pat := doc.Findings[0], doc.Findings[1]
+	wf, bin, pat := doc.Findings[0], doc.Findings[1], doc.Findings[2]
+	if !bin.Binary || wf.Binary || doc.Stats.BinaryFiles != 1 || len(doc.BinaryFiles) != 1 || !strings.HasSuffix(doc.BinaryFiles[0], "/bin.dat") {
+		t.Errorf("binary file: finding %+v, binary_files %v, count %d", bin, doc.BinaryFiles, doc.Stats.BinaryFiles)
+	}
 	if wf.Rule != "github-pat-classic" || wf.Line != 2 || wf.Column != 10 || !strings.HasPrefix(wf.Fingerprint, "sha256:") {
 		t.Errorf("workflow finding: %+v", wf)
 	}

@@ -182,7 +182,7 @@ var errMissing = &gitsource.HintError{Err: errors.New("some git objects are not 
 // counts as an error.
 func incomplete(res *finding.Result) bool {
 	for _, s := range res.Skipped {
-		if s.Reason != finding.SkipBinary && s.Reason != finding.SkipSymlink && s.Reason != finding.SkipSubmodule {
+		if s.Reason != finding.SkipSymlink && s.Reason != finding.SkipSubmodule {
 			return true
 		}
 	}

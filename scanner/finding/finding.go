@@ -43,6 +43,9 @@ type Finding struct {
 	// Blob is the git object id of the content, for findings in git
 	// objects; "" otherwise.
 	Blob string
+	// Binary is set when the content was read as binary (see
+	// Result.BinaryFiles).
+	Binary bool
 	// Occurrences is set by a history scan: the number of places (commit,
 	// path, line) in the history where this token was added, this one (the
 	// first) included. 0 elsewhere.
@@ -69,7 +72,6 @@ type SkipReason string
 
 // Skip reasons. They are part of the JSON report.
 const (
-	SkipBinary     SkipReason = "binary"      // a NUL byte in the first 8 KiB
 	SkipTooLarge   SkipReason = "too-large"   // over Options.MaxFileSize
 	SkipNotRegular SkipReason = "not-regular" // FIFO, socket, device: reading could block forever
 	SkipSymlink    SkipReason = "symlink"     // links are not followed inside a walk
@@ -90,7 +92,9 @@ type Skipped struct {
 type Stats struct {
 	FilesScanned int
 	BytesScanned int64
-	Skipped      map[SkipReason]int
+	// BinaryFiles counts the scanned items read as binary.
+	BinaryFiles int
+	Skipped     map[SkipReason]int
 	// ByConfidence counts findings by confidence, look-alikes included
 	// whether or not they were asked for.
 	ByConfidence map[rules.Confidence]int
@@ -121,7 +125,12 @@ type Result struct {
 	// reason, an unused directive, an expired ignore entry), sorted by
 	// path, line and column.
 	Notices []Notice
-	Stats   Stats
+	// BinaryFiles are the paths of the items read as binary: not text (a
+	// NUL byte in the first 8 KiB, and not UTF-16), so searched for the
+	// tokens that prove themselves (a prefix and a checksum) but not for
+	// legacy 40-hex ones. Sorted.
+	BinaryFiles []string
+	Stats       Stats
 }
 
 func CompareFindings(a, b *Finding) int {
@@ -163,6 +172,7 @@ func (r *Result) Sort() {
 	slices.SortFunc(r.Skipped, func(a, b Skipped) int {
 		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Reason, b.Reason))
 	})
+	slices.Sort(r.BinaryFiles)
 }
 
 // SuppressedBy names the mechanism that removed a finding. The names are part

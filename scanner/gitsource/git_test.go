@@ -195,13 +195,14 @@ func TestStagedRenamesDeletionsBinarySubmodules(t *testing.T) {
 
 	res := scanSrc(t, &Staged{Git: r.g()})
 	got := gitWheres(res)
-	want := []gitWhere{{Path: "new-name.txt", Line: 7, Secret: tok("renamed")}}
+	// A binary file is new content as a whole, searched for prefixed tokens.
+	want := []gitWhere{{Path: "blob.bin", Line: 1, Secret: tok("bin")}, {Path: "new-name.txt", Line: 7, Secret: tok("renamed")}}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
 	sk := skips(res)
-	if sk["blob.bin"] != finding.SkipBinary || sk["sub"] != finding.SkipSubmodule || len(sk) != 2 {
-		t.Errorf("skipped = %v, want blob.bin binary and sub submodule", sk)
+	if sk["sub"] != finding.SkipSubmodule || len(sk) != 1 || !slices.Equal(res.BinaryFiles, []string{"blob.bin"}) {
+		t.Errorf("skipped = %v, binary %v; want sub submodule, blob.bin binary", sk, res.BinaryFiles)
 	}
 }
 
@@ -486,7 +487,7 @@ func TestHistoryReadersAgree(t *testing.T) {
 	r := newRepo(t)
 	for i := range 12 {
 		r.write("f.txt", strings.Repeat("x\n", i)+"${ghp:r"+string(rune('a'+i))+"}\n")
-		r.write("bin.dat", "\x00"+strings.Repeat("b", i))
+		r.write("bin.dat", "\x00\x00"+strings.Repeat("b", i))
 		r.commit("c")
 	}
 	var got [][]gitWhere
@@ -495,8 +496,8 @@ func TestHistoryReadersAgree(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Stats.FilesScanned != 12 || res.Stats.Skipped[finding.SkipBinary] != 12 {
-			t.Errorf("readers=%d: %d scanned, %d binary; want 12 and 12", n, res.Stats.FilesScanned, res.Stats.Skipped[finding.SkipBinary])
+		if res.Stats.FilesScanned != 24 || res.Stats.BinaryFiles != 12 {
+			t.Errorf("readers=%d: %d scanned, %d binary; want 24 and 12", n, res.Stats.FilesScanned, res.Stats.BinaryFiles)
 		}
 		got = append(got, gitWheres(res))
 	}

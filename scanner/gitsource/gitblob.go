@@ -14,9 +14,6 @@ import (
 
 // catFile is a running "git cat-file --batch": object ids go in, objects come
 // out, one at a time, so memory does not depend on how many are read.
-// binarySniffLen is how much of a blob is searched for a NUL byte.
-const binarySniffLen = 8 << 10
-
 type catFile struct {
 	s   *stream
 	in  io.WriteCloser // nil when stdin is another process's output
@@ -127,22 +124,15 @@ func (c *catFile) trailer() error {
 }
 
 // blob reads the content of the blob whose header was just read into an
-// Item. Blobs over maxSize (when > 0) and blobs with a NUL byte in their
-// first 8 KiB are skipped without being held in memory; the others are held
-// until the item's reader is closed, within budget.
+// Item. Blobs over maxSize (when > 0) are skipped without being held in
+// memory; the others (binary ones included: the scanner searches those for
+// prefixed tokens) are held until the item's reader is closed, within
+// budget.
 func (c *catFile) blob(h objectHeader, it finding.Item, maxSize int64, bud *budget) (finding.Item, error) {
 	it.Size = h.size
 	it.NoSizeLimit = true // the limit is applied here, before reading
 	if maxSize > 0 && h.size > maxSize {
 		it.Skip = &finding.Skipped{Path: it.Path, Reason: finding.SkipTooLarge, Detail: fmt.Sprintf("%d bytes, over the %d-byte limit (--max-file-size)", h.size, maxSize)}
-		return it, c.discard(h)
-	}
-	sniff, err := c.out.Peek(int(min(h.size, binarySniffLen)))
-	if err != nil {
-		return it, fmt.Errorf("git cat-file: %w", err)
-	}
-	if bytes.IndexByte(sniff, 0) >= 0 {
-		it.Skip = &finding.Skipped{Path: it.Path, Reason: finding.SkipBinary, Detail: "NUL byte in the first 8 KiB"}
 		return it, c.discard(h)
 	}
 	bud.acquire(h.size)
