@@ -405,7 +405,8 @@ func TestPathologicalGitignore(t *testing.T) {
 	for i := range 2000 {
 		fmt.Fprintf(&b, "%s/**/x%d*\n", strings.Repeat("**/", 20), i)
 	}
-	b.WriteString("[\n\\\n!\n/\n**\x00\n" + strings.Repeat("*?", 500) + "\n")
+	// A NUL ends a line's pattern, as in git: "\x00**" names nothing.
+	b.WriteString("[\n\\\n!\n/\n\x00**\n" + strings.Repeat("*?", 500) + "\n")
 	b.WriteString("ignored.txt\n")
 	write(t, filepath.Join(dir, ".gitignore"), b.String())
 	ghp := rulestest.Token(rulestest.ClassicPAT, "ign")

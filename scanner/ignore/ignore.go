@@ -5,19 +5,24 @@ package ignore
 
 import (
 	"bytes"
-	"reflect"
 	"strings"
-
-	gitignore "github.com/sabhiram/go-gitignore"
 )
 
-// ignorePattern is one line of a .gitignore file. go-gitignore compiles the
-// pattern; precedence across files, negation and anchoring are handled here,
-// because a single go-gitignore matcher cannot tell "no pattern matched" from
-// "a negation matched", which decides whether a deeper file re-includes a path.
-type ignorePattern struct {
-	m      *gitignore.GitIgnore
-	negate bool
+// pattern is one line of a .gitignore file, read as git reads it
+// (dir.c: parse_path_pattern, match_basename, match_pathname).
+type pattern struct {
+	// text is the pattern without its "!" and its trailing "/"; for a
+	// pathname pattern, without its leading "/" too.
+	text string
+	// literal is how many leading bytes of text hold no glob character:
+	// git compares them as they are and hands only the rest to wildmatch,
+	// which matters to a "**" right after them ("a**/b" matches "ax/y/b").
+	literal int
+	negate  bool
+	dirOnly bool // a trailing "/": directories only
+	// basename: no "/" in text, so it is matched against the last
+	// component of a path, at any depth.
+	basename bool
 }
 
 // File holds the patterns of one .gitignore (or info/exclude), which
@@ -25,29 +30,30 @@ type ignorePattern struct {
 // for the root).
 type File struct {
 	dir      string
-	patterns []ignorePattern
-	// invalid lists the lines (1-based) whose pattern go-gitignore could not
-	// compile and dropped; git would not have matched them either.
+	patterns []pattern
+	// invalid lists the lines (1-based) whose pattern git cannot read (a
+	// "[" never closed, an unknown "[:class:]"): git matches nothing with
+	// them, and suppression files report them.
 	invalid []int
-	// reroot is the walk root's path relative to the file's tree, for
-	// files above the root (the repository's outer .gitignore files).
-	reroot string
 }
 
 // maxPatternLen is the longest .gitignore line considered (PATH_MAX), and
-// maxPatterns the most patterns taken from one file: each compiles to a
-// regular expression of up to some KiB, and every path is matched against
-// every one, so a hostile .gitignore could otherwise make the walk as big and
-// slow as it likes. Patterns past the limit are not applied, which means
-// more files are scanned, never fewer.
+// maxPatterns the most patterns taken from one file: every path is matched
+// against every pattern, so a hostile .gitignore could otherwise make the
+// walk as slow as it likes. Patterns past the limit are not applied, which
+// means more files are scanned, never fewer.
 const (
 	maxPatternLen = 4096
 	maxPatterns   = 10000
 )
 
-// Parse compiles the lines of a gitignore file.
+// Parse reads the lines of a gitignore file the way git does: a UTF-8 byte
+// order mark at the start is skipped; empty lines and lines starting with
+// "#" are skipped; a "\r" before the end of a line is dropped; trailing
+// spaces are dropped unless escaped with "\"; the line ends at a NUL byte.
 func Parse(dir string, data []byte) *File {
 	f := &File{dir: dir}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	n := 0
 	for len(data) > 0 {
 		n++
@@ -60,33 +66,14 @@ func Parse(dir string, data []byte) *File {
 		// No path is longer than the system allows, so a longer pattern
 		// matches nothing; skipping it (rather than stopping, as a line
 		// scanner would) keeps the patterns after it.
-		if len(raw) > maxPatternLen {
+		if len(raw) == 0 || raw[0] == '#' || len(raw) > maxPatternLen {
 			continue
 		}
-		line := strings.TrimRight(string(raw), "\r")
-		if trimmed := strings.TrimSpace(line); trimmed == "" || trimmed[0] == '#' {
+		p, ok := parsePattern(raw)
+		if !ok {
 			continue
 		}
-		p := ignorePattern{}
-		if line[0] == '!' {
-			p.negate = true
-			line = line[1:]
-		}
-		line = strings.TrimRight(line, " ")
-		// A slash at the start or in the middle anchors the pattern to the
-		// directory of the .gitignore (git's rule); go-gitignore only
-		// anchors a leading slash.
-		body := strings.TrimSuffix(line, "/")
-		if strings.Trim(line, "/") == "" {
-			// "/" or "!" alone names nothing; go-gitignore would read it
-			// as "everything" and silently hide the whole tree.
-			continue
-		}
-		if !strings.HasPrefix(line, "/") && !strings.HasPrefix(line, "**/") && strings.Contains(body, "/") {
-			line = "/" + line
-		}
-		p.m = gitignore.CompileIgnoreLines(line)
-		if compiledPatterns(p.m) == 0 {
+		if neverMatches(p.text) {
 			f.invalid = append(f.invalid, n)
 			continue
 		}
@@ -96,6 +83,83 @@ func Parse(dir string, data []byte) *File {
 		}
 	}
 	return f
+}
+
+// parsePattern reads one line that is neither empty nor a comment. ok is
+// false when the pattern names nothing ("/", "!", spaces only).
+func parsePattern(raw []byte) (pattern, bool) {
+	raw = bytes.TrimSuffix(raw, []byte("\r"))
+	if i := bytes.IndexByte(raw, 0); i >= 0 {
+		raw = raw[:i]
+	}
+	line := trimTrailingSpaces(string(raw))
+	var p pattern
+	if strings.HasPrefix(line, "!") {
+		p.negate = true
+		line = line[1:]
+	}
+	literal := len(line)
+	if i := strings.IndexAny(line, "*?[\\"); i >= 0 {
+		literal = i
+	}
+	if strings.HasSuffix(line, "/") {
+		p.dirOnly = true
+		line = line[:len(line)-1]
+	}
+	p.literal = min(literal, len(line))
+	p.basename = !strings.Contains(line, "/")
+	if !p.basename && strings.HasPrefix(line, "/") {
+		line = line[1:]
+		p.literal--
+	}
+	p.text = line
+	return p, line != ""
+}
+
+// trimTrailingSpaces drops the spaces at the end of line, except one that
+// a backslash escapes (and those before it).
+func trimTrailingSpaces(line string) string {
+	end := len(line)
+	lastSpace := -1
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case ' ':
+			if lastSpace < 0 {
+				lastSpace = i
+			}
+		case '\\':
+			i++
+			if i == len(line) {
+				return line
+			}
+			lastSpace = -1
+		default:
+			lastSpace = -1
+		}
+	}
+	if lastSpace >= 0 {
+		end = lastSpace
+	}
+	return line[:end]
+}
+
+// matches reports whether the pattern matches rel, a path relative to the
+// directory of the pattern's file; isDir says whether it is a directory.
+// complete is false when matching was given up (see matcher).
+func (p *pattern) matches(rel string, isDir bool) (matched, complete bool) {
+	if p.dirOnly && !isDir {
+		return false, true
+	}
+	if p.basename {
+		return wildmatch(p.text, rel[strings.LastIndexByte(rel, '/')+1:], false)
+	}
+	if p.literal > len(rel) || rel[:p.literal] != p.text[:p.literal] {
+		return false, true
+	}
+	if p.literal == len(p.text) {
+		return p.literal == len(rel), true
+	}
+	return wildmatch(p.text[p.literal:], rel[p.literal:], true)
 }
 
 // Stack is the list of ignore files that apply to a directory, outermost
@@ -109,17 +173,18 @@ func (s Stack) Ignored(rel string, isDir bool) bool {
 	result := false
 	for _, f := range s {
 		sub := rel
-		if f.reroot != "" {
-			sub = f.reroot + "/" + rel
-		}
 		if f.dir != "" {
 			sub = strings.TrimPrefix(sub, f.dir+"/")
 		}
-		if isDir {
-			sub += "/"
-		}
-		for _, p := range f.patterns {
-			if p.m.MatchesPath(sub) {
+		for i := range f.patterns {
+			p := &f.patterns[i]
+			matched, complete := p.matches(sub, isDir)
+			if !complete {
+				// Given up: decide so that the path is scanned (a
+				// negation applies, an exclusion does not).
+				matched = p.negate
+			}
+			if matched {
 				result = !p.negate
 			}
 		}
@@ -135,18 +200,6 @@ func (s Stack) WithData(relDir string, data []byte) Stack {
 		return s
 	}
 	return append(s[:len(s):len(s)], f)
-}
-
-// compiledPatterns is how many patterns go-gitignore kept: it drops a line
-// whose regular expression does not compile ("a[b", "x(y") without saying
-// so, and suppression files must not drop anything silently. -1 when the
-// library's layout is not the one expected.
-func compiledPatterns(gi *gitignore.GitIgnore) int {
-	v := reflect.ValueOf(gi).Elem().FieldByName("patterns")
-	if !v.IsValid() || v.Kind() != reflect.Slice {
-		return -1
-	}
-	return v.Len()
 }
 
 // MatchesPath reports whether rel (a file, slash-separated) or one of its
@@ -166,14 +219,8 @@ func (f *File) MatchesPath(rel string) bool {
 	return s.Ignored(rel, false)
 }
 
-// Rerooted returns f applied to a walk rooted at reroot, a directory below
-// f's own (slash-separated, relative to it).
-func (f *File) Rerooted(reroot string) *File {
-	return &File{dir: f.dir, patterns: f.patterns, reroot: reroot}
-}
-
 // Empty reports whether f holds no usable pattern.
 func (f *File) Empty() bool { return f == nil || len(f.patterns) == 0 }
 
-// Invalid lists the lines (1-based) whose pattern could not be compiled.
+// Invalid lists the lines (1-based) whose pattern git cannot read.
 func (f *File) Invalid() []int { return f.invalid }

@@ -117,7 +117,7 @@ func ParseIgnoreFile(name string, data []byte) (*IgnoreFile, error) {
 	}
 	f.patterns = ignore.Parse("", patterns.Bytes())
 	if len(f.patterns.Invalid()) > 0 {
-		return nil, &FileError{Path: name, Line: f.patterns.Invalid()[0], Reason: "path pattern cannot be used (an unbalanced [ or ( ?)"}
+		return nil, &FileError{Path: name, Line: f.patterns.Invalid()[0], Reason: "path pattern cannot be used (a [ never closed, or an unknown [:class:]?)"}
 	}
 	return f, nil
 }
@@ -261,7 +261,7 @@ func ParseSecretScanning(name string, data []byte) (*SecretScanning, error) {
 	}
 	s.patterns = ignore.Parse("", []byte(strings.Join(lines, "\n")))
 	if len(s.patterns.Invalid()) > 0 {
-		return nil, &FileError{Path: name, Reason: fmt.Sprintf("paths-ignore pattern %q cannot be used (an unbalanced [ or ( ?)", lines[s.patterns.Invalid()[0]-1])}
+		return nil, &FileError{Path: name, Reason: fmt.Sprintf("paths-ignore pattern %q cannot be used (a [ never closed, or an unknown [:class:]?)", lines[s.patterns.Invalid()[0]-1])}
 	}
 	return s, nil
 }

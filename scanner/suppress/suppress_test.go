@@ -202,7 +202,7 @@ func TestParseSecretScanning(t *testing.T) {
 		{"paths-ignore:\n  - a\npaths_ignore:\n  - b\n", "s.yml:3: "},
 		{"paths-ignore: [a\n", "s.yml:1: "},
 		{"paths-ignore:\n  - [a, b]\n", "s.yml:2: "},
-		{"paths-ignore:\n  - \"x(y\"\n", "s.yml: paths-ignore pattern \"x(y\" cannot be used"},
+		{"paths-ignore:\n  - \"x[y\"\n", "s.yml: paths-ignore pattern \"x[y\" cannot be used"},
 	} {
 		_, err := ParseSecretScanning("s.yml", []byte(b.text))
 		var fe *FileError

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -225,4 +226,84 @@ func gitInit(t *testing.T, dir string) {
 	if out, err := exec.Command("git", "init", "-q", dir).CombinedOutput(); err != nil {
 		t.Fatalf("git init: %v\n%s", err, out)
 	}
+}
+
+// TestIgnoreLikeGitOutsideRepository: outside a repository the walk applies
+// .gitignore files with git's meaning. Each pattern below is one the walk
+// once got wrong; git's own answer for the same tree is checked too.
+func TestIgnoreLikeGitOutsideRepository(t *testing.T) {
+	dir := t.TempDir()
+	tok := rulestest.Token(rulestest.ClassicPAT, "outside")
+	write(t, filepath.Join(dir, ".gitignore"), "config/*\n!config/example.env\n"+
+		"foo/**\n!foo/bar/\n!foo/bar/**\n"+
+		"deep/**/\n"+
+		"[!x]y.dat\n[^q]z.dat\n"+
+		"\\#hash\n\\!bang\ntrailing   \nescaped\\ \n")
+	write(t, filepath.Join(dir, "sub", ".gitignore"), "*.log\n!keep.log\n")
+	for _, name := range []string{
+		"config/example.env", "config/local.env",
+		"foo/bar/a", "foo/bar/baz/b", "foo/other/c", "foo/x",
+		"deep/f", "deep/d/g",
+		"xy.dat", "ay.dat", "qz.dat", "rz.dat",
+		"#hash", "!bang", "trailing", "trailing   ", "escaped ", "escaped",
+		"sub/a.log", "sub/keep.log", "sub/d/b.log",
+	} {
+		write(t, filepath.Join(dir, filepath.FromSlash(name)), tok)
+	}
+	want := []string{".gitignore", "config/example.env", "deep/f", "escaped", "foo/bar/a", "foo/bar/baz/b",
+		"qz.dat", "sub/.gitignore", "sub/keep.log", "trailing   ", "xy.dat"}
+	got := walked(t, dir)
+	if !slices.Equal(got, want) {
+		t.Errorf("walked %q\nwant   %q", got, want)
+	}
+	if fromGit, ok := gitOthers(t, dir); ok && !slices.Equal(fromGit, want) {
+		t.Errorf("git lists %q\nthe test expects %q", fromGit, want)
+	}
+}
+
+// walked returns the paths a walk of dir yields, relative to it and sorted.
+func walked(t testing.TB, dir string) []string {
+	t.Helper()
+	var got []string
+	err := (&walk.Paths{Args: []string{dir}}).Walk(context.Background(), func(it finding.Item) error {
+		got = append(got, strings.TrimPrefix(it.Path, filepath.ToSlash(dir)+"/"))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(got)
+	return got
+}
+
+// gitOthers returns what git ls-files --others --exclude-standard lists for
+// dir used as the work tree of an empty repository kept elsewhere (so dir
+// stays a tree outside any repository), sorted; ok is false without git.
+func gitOthers(t testing.TB, dir string) (paths []string, ok bool) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		return nil, false
+	}
+	gitDir := filepath.Join(t.TempDir(), "repo.git")
+	home := t.TempDir()
+	env := append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+home, "GIT_CONFIG_NOSYSTEM=1")
+	cmd := exec.Command("git", "init", "-q", "--bare", gitDir)
+	cmd.Env = env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git init: %v\n%s", err, out)
+	}
+	cmd = exec.Command("git", "--git-dir="+gitDir, "--work-tree=.", "-c", "core.bare=false",
+		"ls-files", "-z", "--others", "--exclude-standard")
+	cmd.Dir, cmd.Env = dir, env
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("git ls-files: %v", err)
+	}
+	for p := range strings.SplitSeq(string(out), "\x00") {
+		if p != "" {
+			paths = append(paths, p)
+		}
+	}
+	slices.Sort(paths)
+	return paths, true
 }
