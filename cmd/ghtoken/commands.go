@@ -76,6 +76,7 @@ type flagValues struct {
 	ci             bool
 	history        bool
 	branches       []string
+	reports        []reportTarget
 	from           string
 	yes            bool
 	dryRun         bool
@@ -101,6 +102,15 @@ var (
 	flagOutput = &flagDef{name: "output", short: "o", arg: "FILE", file: true,
 		help: "write the report to FILE (atomically) instead of standard output; the one-line summary still goes to standard error",
 		bind: stringFlag(func(v *flagValues) *string { return &v.output })}
+	flagReport = &flagDef{name: "report", arg: "FORMAT=FILE", repeat: true,
+		help: "also write a report in FORMAT to FILE (atomically), from the same scan (repeatable: --format github --report sarif=ghtoken.sarif --report json=ghtoken.json)",
+		bind: func(fs *flag.FlagSet, v *flagValues, name string) {
+			fs.Func(name, "", func(s string) error {
+				t, err := parseReportTarget(s)
+				v.reports = append(v.reports, t)
+				return err
+			})
+		}}
 	flagShowSecrets = &flagDef{name: "show-secrets",
 		help: "print whole tokens instead of masked ones (text and json only: sarif, github and gitlab never hold token text)",
 		bind: boolFlag(func(v *flagValues) *bool { return &v.showSecrets })}
@@ -207,7 +217,7 @@ var scanCommand = &command{
 	},
 	about: `Scans files and directories (default: the current directory) for GitHub tokens. Inside a git work tree a directory walk scans the files git would commit (git ls-files --cached --others --exclude-standard), tracked files that an ignore pattern matches included; outside one it honours .gitignore files. It never enters .git. PATH "-" reads standard input.`,
 	groups: []flagGroup{
-		{title: "Flags", flags: []*flagDef{flagFormat, flagOutput, flagShowSecrets, flagShowLookalikes, flagNoIgnore,
+		{title: "Flags", flags: []*flagDef{flagFormat, flagOutput, flagReport, flagShowSecrets, flagShowLookalikes, flagNoIgnore,
 			flagMaxFileSize, flagStrict, flagNoColor, flagWorkers, flagVerify, flagGitHubAPIURL}},
 		withFlags(suppressionFlags, flagBaseline, flagIgnoreFile, flagNoForeignAllow, flagNoInline),
 		gitModeFlags,

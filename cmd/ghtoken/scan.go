@@ -43,6 +43,9 @@ func (e *env) scan(f *flagValues, paths []string) error {
 		}
 		e.colour = false
 	}
+	if err := checkReportTargets(f.reports, f.output); err != nil {
+		return err
+	}
 	r, err := e.runScan(paths, f, true)
 	if err != nil {
 		return err
@@ -66,6 +69,9 @@ func (e *env) scan(f *flagValues, paths []string) error {
 		}
 	}
 	if err := writeReport(stdout, f.output, perm, unmasked, func(w io.Writer) error { return rep.Report(w, r) }); err != nil {
+		return err
+	}
+	if err := writeReportFiles(f.reports, r, perm); err != nil {
 		return err
 	}
 	if f.format != "text" || f.output != "" {
