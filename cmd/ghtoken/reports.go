@@ -55,12 +55,14 @@ func checkReportTargets(targets []reportTarget, output string) error {
 }
 
 // writeReportFiles writes every --report file, each atomically. Files never
-// get colour.
+// get colour; whole tokens reach only the text and json files, and only with
+// --show-secrets.
 func writeReportFiles(targets []reportTarget, r *report.Report, perm os.FileMode) error {
 	plain := *r
 	plain.Colour = false
 	for _, t := range targets {
-		err := writeReport(nil, t.file, perm, func(w io.Writer) error { return t.rep.Report(w, &plain) })
+		unmasked := r.ShowSecrets && (t.format == "text" || t.format == "json")
+		err := writeReport(nil, t.file, perm, unmasked, func(w io.Writer) error { return t.rep.Report(w, &plain) })
 		if err != nil {
 			return fmt.Errorf("--report %s=%s: %w", t.format, t.file, err)
 		}

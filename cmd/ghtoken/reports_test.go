@@ -61,6 +61,9 @@ func TestReportFlag(t *testing.T) {
 	if info, _ := os.Stat(js); info.Mode().Perm() != 0o600 {
 		t.Errorf("--show-secrets report mode %v, want 0600", info.Mode().Perm())
 	}
+	if data, _ := os.ReadFile(js); !bytes.Contains(data, []byte(`"secret_masked": false`)) {
+		t.Errorf("--show-secrets json report holds masked tokens:\n%s", data)
+	}
 }
 
 // TestReportFlagErrors: every --report problem is found before the scan,
