@@ -23,13 +23,24 @@ type inlineDirective struct {
 	directive.Directive
 	line, col int
 	used      bool
+	allowed   bool // it allowed a token
+}
+
+// withReason says whether a directive gave a reason (the reason itself is
+// free text from the scanned file, and stays there).
+func withReason(r string) string {
+	if r == "" {
+		return " with no reason given"
+	}
+	return ""
 }
 
 // applyDirectives removes from found (one file's findings, in order) those
 // that a directive allows, and reports directives without a reason and
 // directives that allow nothing. lineSet, when not nil, limits unused-directive
-// notices to the lines being checked.
-func applyDirectives(path string, found []finding.Finding, dirs []inlineDirective, lineSet *finding.LineSet) (kept []finding.Finding, inline, foreign int, notices []finding.Notice) {
+// notices to the lines being checked. With listAdded, a directive on a line
+// of lineSet that allows a token is listed too (suppression-added).
+func applyDirectives(path string, found []finding.Finding, dirs []inlineDirective, lineSet *finding.LineSet, listAdded bool) (kept []finding.Finding, inline, foreign int, notices []finding.Notice) {
 	if len(dirs) == 0 {
 		return found, 0, 0, nil
 	}
@@ -59,6 +70,7 @@ func applyDirectives(path string, found []finding.Finding, dirs []inlineDirectiv
 		if f.Confidence == 0 { // look-alikes are not counted as findings anywhere
 			continue
 		}
+		dirs[allowedBy].allowed = true
 		if dirs[allowedBy].Foreign {
 			foreign++
 		} else {
@@ -66,6 +78,10 @@ func applyDirectives(path string, found []finding.Finding, dirs []inlineDirectiv
 		}
 	}
 	for _, d := range dirs {
+		if listAdded && d.allowed && lineSet.Contains(d.line) {
+			notices = append(notices, finding.Notice{Path: path, Line: d.line, Column: d.col, Code: finding.NoticeSuppressionAdded,
+				Message: d.Name + " added in the scanned range allows a token" + withReason(d.Reason) + ": the code under review wrote it; review it"})
+		}
 		if d.Foreign {
 			continue // other tools' directives may be about other secrets
 		}

@@ -213,7 +213,10 @@ func (o *workerResult) scanItem(it finding.Item, opt Options, chunk int, buf []b
 	if dirs != nil {
 		var inline, foreign int
 		var notices []finding.Notice
-		found, inline, foreign, notices = applyDirectives(it.Path, found, dirs.found, it.Lines)
+		// In a commit range, a directive on a line the commit adds was
+		// written by the code under review: it applies, and is listed.
+		listAdded := it.Commit != nil && it.Lines != nil
+		found, inline, foreign, notices = applyDirectives(it.Path, found, dirs.found, it.Lines, listAdded)
 		o.inline += inline
 		o.foreign += foreign
 		o.notices = append(o.notices, notices...)

@@ -390,3 +390,69 @@ func TestScanHistoryPartialCloneIsNotClean(t *testing.T) {
 		t.Errorf("exit %d, want 2 with a.txt missing\n%s\n%s", code, stdout, stderr)
 	}
 }
+
+// TestScanSinceSuppressionsFromTheBase: the commits under review cannot
+// switch their own scan off. Suppression files are read as they are at the
+// base; what the range adds to them, and the allow directives it adds, are
+// listed as suppression-added notices in every format.
+func TestScanSinceSuppressionsFromTheBase(t *testing.T) {
+	dir := gitRepo(t)
+	os.MkdirAll(filepath.Join(dir, ".github"), 0o755)
+	writeFile(t, dir, ".ghtokenignore", "# paths\nold/\n")
+	writeFile(t, dir, "a.txt", "a\n")
+	gitIn(t, dir, "add", "-A")
+	gitIn(t, dir, "commit", "-qm", "base")
+	base := gitIn(t, dir, "rev-parse", "HEAD")
+	writeFile(t, dir, ".ghtokenignore", "# paths\nold/\n*\n")
+	writeFile(t, dir, ".github/secret_scanning.yml", "paths-ignore:\n  - \"**\"\n")
+	writeFile(t, dir, "b.txt", "B=${ghp:pr}\n")
+	writeFile(t, dir, "c.txt", "C=${ghp:foreign} # gitleaks:allow\n")
+	writeFile(t, dir, "d.sh", "D=${ghp:fixture} # ghtoken:allow test fixture, never issued\n")
+	gitIn(t, dir, "add", "-A")
+	gitIn(t, dir, "commit", "-qm", "pr")
+
+	code, stdout, stderr := runGitMode(t, dir, nil, "scan", "--since", base, "--format", "json")
+	var doc struct {
+		Findings []struct{ Path string }
+		Notices  []struct {
+			Path, Code string
+			Line       int
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatalf("%v\n%s\n%s", err, stdout, stderr)
+	}
+	if code != exitFindings || len(doc.Findings) != 1 || doc.Findings[0].Path != "b.txt" {
+		t.Errorf("exit %d, findings %+v: want 1 with b.txt (the range's .ghtokenignore and secret_scanning.yml do not apply)\n%s", code, doc.Findings, stderr)
+	}
+	want := map[string]int{".ghtokenignore": 3, ".github/secret_scanning.yml": 1, "c.txt": 1, "d.sh": 1}
+	for _, n := range doc.Notices {
+		if n.Code == "suppression-added" && want[n.Path] == n.Line {
+			delete(want, n.Path)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("no suppression-added notice for %v; notices: %+v", want, doc.Notices)
+	}
+	_, stdout, _ = runGitMode(t, dir, nil, "scan", "--since", base, "--format", "github")
+	if !strings.Contains(stdout, "::warning file=.ghtokenignore,line=3") || !strings.Contains(stdout, "suppression-added") {
+		t.Errorf("github format: no annotation for the added suppression\n%s", stdout)
+	}
+	_, stdout, _ = runGitMode(t, dir, nil, "scan", "--since", base, "--format", "sarif")
+	if !strings.Contains(stdout, "toolExecutionNotifications") || !strings.Contains(stdout, "suppression-added") {
+		t.Errorf("sarif: no notification for the added suppression\n%s", stdout)
+	}
+	_, _, stderr = runGitMode(t, dir, nil, "scan", "--since", base)
+	if !strings.Contains(stderr, ".ghtokenignore:3: ") || !strings.Contains(stderr, "[suppression-added]") {
+		t.Errorf("text: no warning for the added suppression\n%s", stderr)
+	}
+	// The base's own suppressions still apply.
+	writeFile(t, dir, ".ghtokenignore", "# paths\nold/\nb.txt\n")
+	gitIn(t, dir, "commit", "-qam", "ignore b.txt")
+	next := gitIn(t, dir, "rev-parse", "HEAD")
+	writeFile(t, dir, "b.txt", "B=${ghp:pr}\nB2=${ghp:pr2}\n")
+	gitIn(t, dir, "commit", "-qam", "more")
+	if code, stdout, stderr := runGitMode(t, dir, nil, "scan", "--since", next); code != exitClean {
+		t.Errorf("suppressed at the base: exit %d, want 0\n%s\n%s", code, stdout, stderr)
+	}
+}

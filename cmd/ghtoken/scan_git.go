@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -40,6 +41,7 @@ func (e *env) scanGit(f *flagValues, paths []string, opt scanner.Options, sup *s
 		return nil, fmt.Errorf("--staged, --since, --ci and --history scan the repository of the current directory; they take no PATH (got %q)", paths[0])
 	}
 	g := gitsource.Git{Dir: e.dir}
+	sup.RootPaths = true // git reports paths from the top of the work tree
 	limit := int64(f.maxFileSize)
 	switch {
 	case f.staged:
@@ -62,9 +64,17 @@ func (e *env) scanGit(f *flagValues, paths []string, opt scanner.Options, sup *s
 			return nil, err
 		}
 		rg.MaxBlobSize = limit
+		sup, files, err := rangeSuppressions(e, rg, f, sup)
+		if err != nil {
+			return nil, err
+		}
 		res, err := scanner.Scan(e.ctx, rg, opt)
 		if err == nil {
 			sup.Apply(res)
+			var notices []finding.Notice
+			notices, err = rg.SuppressionChanges(e.ctx, files)
+			res.Notices = append(res.Notices, notices...)
+			res.Sort()
 		}
 		if err == nil && rg.Commits == 0 {
 			fmt.Fprintln(e.stderr, "ghtoken: the range holds no commit: nothing to scan")
@@ -143,4 +153,30 @@ func (p *progressLine) update(h gitsource.HistoryProgress) {
 		end = "\n"
 	}
 	fmt.Fprintf(p.w, "\r%s\x1b[K%s", line, end)
+}
+
+// rangeSuppressions loads the suppression files of a commit range as they
+// are at its base: the code under review cannot switch its own scan off.
+// It also returns the files' paths, whose changes in the range are listed.
+func rangeSuppressions(e *env, rg *gitsource.Range, f *flagValues, sup *suppress.Suppressions) (*suppress.Suppressions, []string, error) {
+	ip := f.ignoreFile
+	if ip == "" {
+		ip = filepath.Join(sup.Root, suppress.IgnoreFileName)
+	}
+	files := []string{ip, filepath.Join(sup.Root, filepath.FromSlash(suppress.SecretScanningFile))}
+	bp := ""
+	if sup.Baseline != nil {
+		bp = f.baseline
+		files = append(files, bp)
+	}
+	read, err := rg.Git.FilesAt(e.ctx, rg.Base())
+	if err != nil {
+		return nil, nil, err
+	}
+	base, err := suppress.LoadSuppressionsWith(sup.Root, f.ignoreFile, bp, read)
+	if err != nil {
+		return nil, nil, err
+	}
+	base.Now, base.RootPaths = sup.Now, true
+	return base, files, nil
 }

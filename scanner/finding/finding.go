@@ -209,6 +209,9 @@ const (
 	NoticeMissingReason   NoticeCode = "missing-reason"   // a ghtoken directive without a reason (it allows nothing)
 	NoticeUnusedDirective NoticeCode = "unused-directive" // a ghtoken directive with no token on its line
 	NoticeExpiredEntry    NoticeCode = "expired-entry"    // a .ghtokenignore entry past its expires= date
+	// NoticeSuppressionAdded is a suppression that the scanned commit range
+	// adds itself (--since, --ci): the code under review wrote it.
+	NoticeSuppressionAdded NoticeCode = "suppression-added"
 )
 
 // SkipError lets an Item's Open say that the item is to be skipped for a

@@ -46,6 +46,10 @@ type Suppressions struct {
 	Ignore         *IgnoreFile
 	SecretScanning *SecretScanning
 	Baseline       *Baseline
+	// RootPaths says that the paths of findings are relative to Root (as
+	// in the git modes, whose paths are relative to the top of the work
+	// tree), not to the current directory.
+	RootPaths bool
 	// Now decides which expires= dates have passed; zero means time.Now().
 	Now time.Time
 }
@@ -425,17 +429,29 @@ func jsonError(name string, data []byte, dec *json.Decoder, err error) error {
 // at baselinePath when not empty. A file that exists but is malformed is an
 // error (a *FileError), never a partial read.
 func LoadSuppressions(root, ignorePath, baselinePath string) (*Suppressions, error) {
-	s := &Suppressions{Root: root}
-	read := func(p string, must bool) ([]byte, bool, error) {
-		data, err := os.ReadFile(p)
-		switch {
-		case err == nil:
-			return data, true, nil
-		case errors.Is(err, os.ErrNotExist) && !must:
-			return nil, false, nil
-		}
-		return nil, false, fmt.Errorf("read %s: %w", p, err)
+	return LoadSuppressionsWith(root, ignorePath, baselinePath, ReadFile)
+}
+
+// ReadFunc reads a suppression file: its content and true, or false when it
+// does not exist and need not (must is false). LoadSuppressionsWith uses it
+// to read the files from somewhere else than the file system (a commit).
+type ReadFunc func(path string, must bool) ([]byte, bool, error)
+
+// ReadFile is the ReadFunc of the file system.
+func ReadFile(p string, must bool) ([]byte, bool, error) {
+	data, err := os.ReadFile(p)
+	switch {
+	case err == nil:
+		return data, true, nil
+	case errors.Is(err, os.ErrNotExist) && !must:
+		return nil, false, nil
 	}
+	return nil, false, fmt.Errorf("read %s: %w", p, err)
+}
+
+// LoadSuppressionsWith is LoadSuppressions with the files read by read.
+func LoadSuppressionsWith(root, ignorePath, baselinePath string, read ReadFunc) (*Suppressions, error) {
+	s := &Suppressions{Root: root}
 	ip := ignorePath
 	if ip == "" {
 		ip = filepath.Join(root, IgnoreFileName)
@@ -464,9 +480,9 @@ func LoadSuppressions(root, ignorePath, baselinePath string) (*Suppressions, err
 		s.SecretScanning = f
 	}
 	if baselinePath != "" {
-		data, _, err := read(baselinePath, true)
-		if err != nil {
-			return nil, err
+		data, ok, err := read(baselinePath, true)
+		if err != nil || !ok {
+			return s, err
 		}
 		b, err := ParseBaseline(displayPath(baselinePath), data)
 		if err != nil {
@@ -524,6 +540,9 @@ func (s *Suppressions) Apply(res *finding.Result) {
 	}
 	rootAbs, ignoreAbs := abs(s.Root), abs(cmp.Or(s.IgnoreRoot, s.Root))
 	pathRule := func(p string) finding.SuppressedBy {
+		if s.RootPaths && p != "" && !filepath.IsAbs(p) {
+			p = filepath.Join(rootAbs, filepath.FromSlash(p))
+		}
 		if s.Ignore != nil {
 			if rel, ok := relativeTo(ignoreAbs, p); ok && s.Ignore.patterns.MatchesPath(rel) {
 				return finding.ByIgnoreFile
