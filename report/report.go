@@ -31,6 +31,13 @@ type Report struct {
 	// tests fix it.
 	Start, End time.Time
 	Version    string
+	// SourceRoot is the absolute directory that SARIF's %SRCROOT% stands
+	// for: the top of the git work tree, or the scan root outside git.
+	// PathBase is the absolute directory that relative finding paths are
+	// relative to (the current directory for a scan of files, the top of
+	// the work tree for the git modes); empty means SourceRoot. With both
+	// empty, relative paths are written as they are.
+	SourceRoot, PathBase string
 }
 
 // verification returns what --verify learnt about f's token, or nil.

@@ -169,6 +169,7 @@ func TestSARIFValidatesAgainstSchema(t *testing.T) {
 	}
 	for _, lookalikes := range []bool{false, true} {
 		r := fixtureReport(t, lookalikes)
+		r.SourceRoot, _ = filepath.Abs(".") // with originalUriBaseIds
 		var buf bytes.Buffer
 		if err := (sarifReporter{}).Report(&buf, r); err != nil {
 			t.Fatal(err)

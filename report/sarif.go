@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -36,11 +37,12 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool        sarifTool         `json:"tool"`
-	Invocations []sarifInvocation `json:"invocations"`
-	Results     []sarifResult     `json:"results"`
-	ColumnKind  string            `json:"columnKind"`
-	Properties  map[string]any    `json:"properties,omitempty"`
+	Tool               sarifTool                `json:"tool"`
+	Invocations        []sarifInvocation        `json:"invocations"`
+	OriginalURIBaseIDs map[string]sarifArtifact `json:"originalUriBaseIds,omitempty"`
+	Results            []sarifResult            `json:"results"`
+	ColumnKind         string                   `json:"columnKind"`
+	Properties         map[string]any           `json:"properties,omitempty"`
 }
 
 type sarifTool struct {
@@ -48,10 +50,11 @@ type sarifTool struct {
 }
 
 type sarifDriver struct {
-	Name           string                `json:"name"`
-	Version        string                `json:"version,omitempty"`
-	InformationURI string                `json:"informationUri"`
-	Rules          []sarifRuleDescriptor `json:"rules"`
+	Name            string                `json:"name"`
+	Version         string                `json:"version,omitempty"`
+	SemanticVersion string                `json:"semanticVersion,omitempty"`
+	InformationURI  string                `json:"informationUri"`
+	Rules           []sarifRuleDescriptor `json:"rules"`
 }
 
 type sarifText struct {
@@ -104,7 +107,7 @@ type sarifPhysical struct {
 }
 
 type sarifArtifact struct {
-	URI       string `json:"uri"`
+	URI       string `json:"uri,omitempty"`
 	URIBaseID string `json:"uriBaseId,omitempty"`
 }
 
@@ -153,18 +156,99 @@ func pascal(id string) string {
 	return b.String()
 }
 
-// sarifURI makes a finding path a URI reference: relative paths stay
-// relative to the checkout (%SRCROOT%), as code scanning expects.
-func sarifURI(p string) sarifArtifact {
+// maxSARIFResults is GitHub code scanning's hard limit of results in one
+// run: a run with more is rejected whole. Only the first 5,000 by severity
+// are shown, but every accepted result is stored.
+const maxSARIFResults = 25000
+
+// sarifLocator turns finding paths into artifact locations.
+type sarifLocator struct {
+	root, base string // absolute directories; see Report.SourceRoot
+}
+
+func newSARIFLocator(r *Report) sarifLocator {
+	l := sarifLocator{root: r.SourceRoot, base: r.PathBase}
+	if l.base == "" {
+		l.base = l.root
+	}
+	return l
+}
+
+// artifact makes a finding path a URI reference. A path inside the source
+// root is relative to it with uriBaseId %SRCROOT%, which is what code
+// scanning resolves against the checkout, whatever directory the scan ran
+// in; a path outside it is an absolute file URI (code scanning cannot place
+// it, and says so, rather than placing it wrong).
+func (l sarifLocator) artifact(p string) sarifArtifact {
 	if p == "-" {
 		return sarifArtifact{URI: "stdin"}
 	}
-	if filepath.IsAbs(filepath.FromSlash(p)) {
-		u := url.URL{Scheme: "file", Path: filepath.ToSlash(p)}
-		return sarifArtifact{URI: u.String()}
+	native := filepath.FromSlash(p)
+	if !filepath.IsAbs(native) && l.base != "" {
+		native = filepath.Join(l.base, native)
+	}
+	if l.root != "" && filepath.IsAbs(native) {
+		if rel, err := filepath.Rel(l.root, native); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			u := url.URL{Path: filepath.ToSlash(rel)}
+			return sarifArtifact{URI: u.String(), URIBaseID: srcRootToken}
+		}
+	}
+	if filepath.IsAbs(native) {
+		return sarifArtifact{URI: fileURI(native, false)}
 	}
 	u := url.URL{Path: strings.TrimPrefix(p, "./")}
 	return sarifArtifact{URI: u.String(), URIBaseID: srcRootToken}
+}
+
+// fileURI is the file: URI of an absolute path; a directory's ends in "/",
+// as SARIF requires of originalUriBaseIds.
+func fileURI(abs string, dir bool) string {
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // C:/x on Windows
+	}
+	if dir && !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	return (&url.URL{Scheme: "file", Path: p}).String()
+}
+
+// semanticVersion returns v as SemVer 2.0 (no leading "v"), or "" when it
+// is not one (a development build says "(devel)").
+func semanticVersion(v string) string {
+	v = strings.TrimPrefix(v, "v")
+	core, _, _ := strings.Cut(v, "+")
+	core, _, _ = strings.Cut(core, "-")
+	parts := strings.Split(core, ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	for _, n := range parts {
+		if n == "" || strings.Trim(n, "0123456789") != "" || len(n) > 1 && n[0] == '0' {
+			return ""
+		}
+	}
+	return v
+}
+
+// capResults keeps at most limit findings for a run, the most severe first
+// (then in report order), and returns them in report order with the number
+// left out.
+func capResults(fs []finding.Finding, limit int) (kept []*finding.Finding, dropped int) {
+	idx := make([]int, len(fs))
+	for i := range idx {
+		idx[i] = i
+	}
+	if len(fs) > limit {
+		sort.SliceStable(idx, func(a, b int) bool { return fs[idx[a]].Confidence > fs[idx[b]].Confidence })
+		dropped = len(fs) - limit
+		idx = idx[:limit]
+		sort.Ints(idx)
+	}
+	for _, i := range idx {
+		kept = append(kept, &fs[i])
+	}
+	return kept, dropped
 }
 
 // partialFingerprint identifies a result across runs: the token's
@@ -187,7 +271,11 @@ func (sarifReporter) Report(w io.Writer, r *Report) error {
 	all := rules.All()
 	index := map[string]int{}
 	run := sarifRun{ColumnKind: "unicodeCodePoints", Results: []sarifResult{}}
-	run.Tool.Driver = sarifDriver{Name: "ghtoken", Version: r.Version, InformationURI: projectURL}
+	loc := newSARIFLocator(r)
+	run.Tool.Driver = sarifDriver{Name: "ghtoken", Version: r.Version, SemanticVersion: semanticVersion(r.Version), InformationURI: projectURL}
+	if loc.root != "" {
+		run.OriginalURIBaseIDs = map[string]sarifArtifact{srcRootToken: {URI: fileURI(loc.root, true)}}
+	}
 	for i, rule := range all {
 		index[rule.ID] = i
 		steps := rules.Remediation(rule, rules.Place{})
@@ -205,8 +293,8 @@ func (sarifReporter) Report(w io.Writer, r *Report) error {
 			},
 		})
 	}
-	for i := range r.Result.Findings {
-		f := &r.Result.Findings[i]
+	kept, dropped := capResults(r.Result.Findings, maxSARIFResults)
+	for _, f := range kept {
 		steps := f.Remediation()
 		msg := fmt.Sprintf("%s (%s confidence). %s", f.Rule.Title, f.Confidence, steps[0])
 		if f.Confidence == rules.Lookalike {
@@ -230,7 +318,7 @@ func (sarifReporter) Report(w io.Writer, r *Report) error {
 			RuleID: f.Rule.ID, RuleIndex: index[f.Rule.ID], Level: levelOf(f.Confidence),
 			Message: sarifText{Text: msg},
 			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
-				ArtifactLocation: sarifURI(f.Path),
+				ArtifactLocation: loc.artifact(f.Path),
 				Region:           &sarifRegion{StartLine: f.Line, StartColumn: f.Column, EndLine: f.Line, EndColumn: f.EndColumn},
 			}}},
 			PartialFingerprints: map[string]string{"ghtokenFingerprint/v1": partialFingerprint(f)},
@@ -246,19 +334,27 @@ func (sarifReporter) Report(w io.Writer, r *Report) error {
 		if warnedSkip(s) {
 			inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
 				Level: "warning", Message: sarifText{Text: fmt.Sprintf("not scanned (%s): %s", s.Reason, s.Detail)},
-				Locations:  []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifURI(strings.TrimSuffix(s.Path, "/"))}}},
+				Locations:  []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: loc.artifact(strings.TrimSuffix(s.Path, "/"))}}},
 				Descriptor: map[string]string{"id": "skipped-" + string(s.Reason)},
 			})
 		}
 	}
 	for _, n := range r.Result.Notices {
-		loc := sarifPhysical{ArtifactLocation: sarifURI(n.Path)}
+		where := sarifPhysical{ArtifactLocation: loc.artifact(n.Path)}
 		if n.Line > 0 {
-			loc.Region = &sarifRegion{StartLine: n.Line, StartColumn: n.Column}
+			where.Region = &sarifRegion{StartLine: n.Line, StartColumn: n.Column}
 		}
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
 			Level: "warning", Message: sarifText{Text: n.Message},
-			Locations: []sarifLocation{{PhysicalLocation: loc}}, Descriptor: map[string]string{"id": string(n.Code)},
+			Locations: []sarifLocation{{PhysicalLocation: where}}, Descriptor: map[string]string{"id": string(n.Code)},
+		})
+	}
+	if dropped > 0 {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
+			Level: "error",
+			Message: sarifText{Text: fmt.Sprintf("%d results left out: code scanning rejects a run of more than %d results; the %d kept are the most severe. See every finding with --format json.",
+				dropped, maxSARIFResults, maxSARIFResults)},
+			Descriptor: map[string]string{"id": "results-truncated"},
 		})
 	}
 	run.Invocations = []sarifInvocation{inv}

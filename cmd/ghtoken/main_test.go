@@ -185,3 +185,42 @@ func TestRulesListsEveryRule(t *testing.T) {
 		t.Errorf("%d rules listed, want %d", len(list), len(rules.All()))
 	}
 }
+
+// SARIF from a subdirectory (scan ..), or of an absolute path, places the
+// file relative to the top of the tree: code scanning resolves %SRCROOT%
+// against the checkout, so "../x" or "file:///abs/x" would land nowhere.
+func TestSARIFURIsFromAnyDirectory(t *testing.T) {
+	dir := tree(t, map[string]string{"config/app.env": "T=${ghp:sarifuri}\n", "sub/readme.txt": "hi\n"})
+	gitRepo(t) // git with no user configuration
+	gitIn(t, dir, "init", "-q")
+	t.Chdir(filepath.Join(dir, "sub"))
+	for _, arg := range []string{"..", dir, filepath.Join(dir, "config")} {
+		code, stdout, stderr := ghtoken(t, "", "scan", "--format", "sarif", arg)
+		if code != exitFindings {
+			t.Fatalf("scan %s: exit %d\n%s", arg, code, stderr)
+		}
+		var doc struct {
+			Runs []struct {
+				OriginalURIBaseIDs map[string]struct{ URI string } `json:"originalUriBaseIds"`
+				Results            []struct {
+					Locations []struct {
+						PhysicalLocation struct {
+							ArtifactLocation struct{ URI, URIBaseID string }
+						}
+					}
+				}
+			}
+		}
+		if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+			t.Fatal(err)
+		}
+		run := doc.Runs[0]
+		a := run.Results[0].Locations[0].PhysicalLocation.ArtifactLocation
+		if a.URI != "config/app.env" || a.URIBaseID != "%SRCROOT%" {
+			t.Errorf("scan %s: artifact %+v, want config/app.env under %%SRCROOT%%", arg, a)
+		}
+		if base := run.OriginalURIBaseIDs["%SRCROOT%"].URI; !strings.HasSuffix(base, filepath.ToSlash(dir)+"/") {
+			t.Errorf("scan %s: %%SRCROOT%% is %q, want %s", arg, base, dir)
+		}
+	}
+}

@@ -129,8 +129,24 @@ func (e *env) runScan(paths []string, f *flagValues, useBaseline bool) (*report.
 		}
 		sup.Apply(res)
 	}
-	return &report.Report{Result: res, ShowSecrets: f.showSecrets, ShowLookalikes: f.showLookalikes, Colour: e.colour,
-		Start: start, End: time.Now(), Version: version()}, nil
+	r := &report.Report{Result: res, ShowSecrets: f.showSecrets, ShowLookalikes: f.showLookalikes, Colour: e.colour,
+		Start: start, End: time.Now(), Version: version()}
+	r.SourceRoot, r.PathBase = e.reportRoots(f, rootOf)
+	return r, nil
+}
+
+// reportRoots returns the absolute directories that report paths are
+// placed against (see report.Report): the scan root, and what relative
+// finding paths are relative to, which is the current directory for files
+// and the top of the work tree for the git modes (git names paths from
+// there). Either is empty when it cannot be made absolute.
+func (e *env) reportRoots(f *flagValues, rootOf []string) (root, base string) {
+	root, _ = filepath.Abs(scanRoot(rootOf))
+	if f.gitMode() || f.allLines || len(f.branches) > 0 {
+		return root, root
+	}
+	base, _ = filepath.Abs(".")
+	return root, base
 }
 
 // scanRoot is the directory whose suppression files apply: the top of the
