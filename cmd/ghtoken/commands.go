@@ -307,9 +307,9 @@ var helpCommand = &command{
 
 var versionCommand = &command{
 	name:     "version",
-	synopsis: []string{"version"},
-	lines:    []usageLine{{"version", "print the version"}},
-	about:    "Prints the version of ghtoken.",
+	synopsis: []string{"version", "--version", "-v"},
+	lines:    []usageLine{{"version", "print the version, commit, date and Go version"}},
+	about:    "Prints the version of ghtoken, the commit it was built from, the date it was built (or, without a stamped date, the date of that commit) and the Go version and platform it was built with.",
 	run:      (*env).versionCmd,
 }
 

@@ -88,7 +88,8 @@ func (e *env) command(args []string) (*command, error) {
 	case args[0] == "-h" || args[0] == "-help" || args[0] == "--help":
 		writeOverview(e.stdout)
 		return nil, nil
-	case args[0] == "--version":
+	case args[0] == "--version" || args[0] == "-version" || args[0] == "-v":
+		// -v is the version, as in most tools; it never means verbose.
 		args = append([]string{"version"}, args[1:]...)
 	}
 	c := commandNamed(args[0])
@@ -123,11 +124,5 @@ func (e *env) helpCmd(_ *flagValues, args []string) error {
 		return usageError("no help for %q", args[0])
 	}
 	writeHelp(e.stdout, c)
-	return nil
-}
-
-// versionCmd runs "ghtoken version".
-func (e *env) versionCmd(_ *flagValues, _ []string) error {
-	fmt.Fprintln(e.stdout, "ghtoken", version())
 	return nil
 }
