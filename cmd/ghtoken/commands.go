@@ -153,7 +153,7 @@ var (
 		bind: boolFlag(func(v *flagValues) *bool { return &v.noInline })}
 
 	flagStaged = &flagDef{name: "staged",
-		help: "scan what is about to be committed (the index), only the lines the commit adds: the pre-commit hook",
+		help: "scan what is about to be committed (the index), only the lines the commit adds: the pre-commit hook; FILE arguments limit it to those files, and a named file with no staged change is scanned whole",
 		bind: boolFlag(func(v *flagValues) *bool { return &v.staged })}
 	flagAllLines = &flagDef{name: "all-lines",
 		help: "with --staged: scan whole staged files",
@@ -211,7 +211,7 @@ var scanCommand = &command{
 	synopsis: []string{"[scan] [flags] [PATH...]"},
 	lines: []usageLine{
 		{"[scan] [flags] [PATH...]", "scan files and directories (default: .)"},
-		{"scan --staged", "scan what is about to be committed (pre-commit)"},
+		{"scan --staged [FILE...]", "scan what is about to be committed (pre-commit)"},
 		{"scan --since REV | --ci", "scan the commits of a range (CI)"},
 		{"scan --history", "scan every commit of every ref once (audit)"},
 	},

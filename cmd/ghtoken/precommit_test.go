@@ -125,4 +125,24 @@ func TestPreCommitFramework(t *testing.T) {
 	if got := gitIn(t, remote, "rev-list", "--count", "main"); got != "2" {
 		t.Errorf("the remote has %s commits, want the 2 clean ones", got)
 	}
+
+	// "pre-commit run --all-files" (how CI runs pre-commit) passes every
+	// tracked file: a token committed earlier, with nothing staged, stops it.
+	if out, err := run("pre-commit", "run", "--all-files"); err != nil {
+		t.Fatalf("--all-files on a clean tree: %v\n%s", err, out)
+	}
+	writeFile(t, user, "old.env", "GITHUB_TOKEN=${ghp:committed}\n")
+	gitIn(t, user, "add", "old.env")
+	gitIn(t, user, "commit", "--no-verify", "-qm", "skip the hook")
+	if out, err := run("pre-commit", "run", "--all-files"); err == nil || !strings.Contains(out, "old.env:1:") {
+		t.Fatalf("--all-files with a committed token: err %v\n%s", err, out)
+	}
+	// A normal commit still judges only the lines it adds.
+	writeFile(t, user, "old.env", "GITHUB_TOKEN=${ghp:committed}\nMORE=1\n")
+	gitIn(t, user, "add", "old.env")
+	if out, err := run("git", "commit", "-qm", "a clean line in a file that holds an old token"); err != nil {
+		t.Fatalf("a commit adding a clean line was stopped: %v\n%s", err, out)
+	}
+	writeFile(t, user, "old.env", "MORE=1\n")
+	gitIn(t, user, "commit", "--no-verify", "-qam", "remove it")
 }

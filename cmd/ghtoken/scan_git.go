@@ -37,15 +37,15 @@ func (e *env) scanGit(f *flagValues, paths []string, opt scanner.Options, sup *s
 		return nil, errors.New("--all-lines goes with --staged")
 	case len(f.branches) > 0 && !f.history:
 		return nil, errors.New("--branch goes with --history")
-	case len(paths) > 0:
-		return nil, fmt.Errorf("--staged, --since, --ci and --history scan the repository of the current directory; they take no PATH (got %q)", paths[0])
+	case len(paths) > 0 && !f.staged:
+		return nil, fmt.Errorf("--since, --ci and --history scan the repository of the current directory; they take no PATH (got %q)", paths[0])
 	}
 	g := gitsource.Git{Dir: e.dir}
 	sup.RootPaths = true // git reports paths from the top of the work tree
 	limit := int64(f.maxFileSize)
 	switch {
 	case f.staged:
-		res, err := scanner.Scan(e.ctx, &gitsource.Staged{Git: g, AllLines: f.allLines, MaxBlobSize: limit}, opt)
+		res, err := scanner.Scan(e.ctx, &gitsource.Staged{Git: g, AllLines: f.allLines, Files: paths, MaxBlobSize: limit}, opt)
 		if err == nil {
 			sup.Apply(res)
 		}

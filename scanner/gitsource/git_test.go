@@ -594,3 +594,35 @@ func TestRangeCleanMergeAddsNothing(t *testing.T) {
 		t.Errorf("commits = %d, want 4", rg.Commits)
 	}
 }
+
+// TestStagedNamedFiles: the files pre-commit passes ("pre-commit run
+// --all-files" passes every tracked file). A named file with no staged
+// change is scanned whole; one with staged changes is still judged by the
+// lines it adds; a staged file that is not named is left to the caller.
+func TestStagedNamedFiles(t *testing.T) {
+	r := newRepo(t)
+	r.write("old.env", "T=${ghp:old}\n")
+	r.write("sub/dir file.txt", "x\nT=${ghp:spaced}\n")
+	r.write("edited.env", "T=${ghp:edited}\n")
+	r.commit("tokens committed earlier")
+	r.write("edited.env", "T=${ghp:edited}\nMORE=1\n")
+	r.write("other.env", "T=${ghp:other}\n")
+	r.git("add", "-A")
+
+	src := &Staged{Git: r.g(), Files: []string{"old.env", "sub/dir file.txt", "edited.env"}}
+	got := gitWheres(scanSrc(t, src))
+	want := []gitWhere{{Path: "old.env", Line: 1, Secret: tok("old")}, {Path: "sub/dir file.txt", Line: 2, Secret: tok("spaced")}}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+	// Paths are relative to the directory git runs in.
+	sub := Git{Dir: filepath.Join(r.dir, "sub")}
+	got = gitWheres(scanSrc(t, &Staged{Git: sub, Files: []string{"dir file.txt", "../old.env"}}))
+	if len(got) != 2 || got[0].Path != "old.env" || got[1].Path != "sub/dir file.txt" {
+		t.Errorf("from a subdirectory: %+v", got)
+	}
+	// A name that is not in the index is an error, not a silent pass.
+	if _, err := scanner.Scan(context.Background(), &Staged{Git: r.g(), Files: []string{"nope.env"}}, scanner.Options{}); err == nil {
+		t.Errorf("a file that is not in the index: no error")
+	}
+}

@@ -33,6 +33,8 @@ type fileChange struct {
 	binary bool
 	// sections counts the patch sections seen (a type change has two).
 	sections int
+	// whole is set for a file with no change that is to be scanned whole.
+	whole bool
 }
 
 // isGitlink reports whether the new version is a submodule commit.

@@ -207,3 +207,19 @@ func TestMergeFoldSample(t *testing.T) {
 		t.Errorf("h: %s lines %v, want line 1", h.dstPath, r)
 	}
 }
+
+// FuzzParseLsFiles: ls-files records are parsed or refused, never half read.
+func FuzzParseLsFiles(f *testing.F) {
+	f.Add([]byte("100644 0123456789012345678901234567890123456789 0\ta b\x00160000 0123 0\tsub\x00100644 01 2\tc\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		entries, err := parseLsFiles(data)
+		if err != nil {
+			return
+		}
+		for _, e := range entries {
+			if e.dstPath == "" || !e.whole || e.dstMode == "160000" {
+				t.Fatalf("bad entry %+v", e)
+			}
+		}
+	})
+}

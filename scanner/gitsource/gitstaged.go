@@ -2,7 +2,9 @@ package gitsource
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -31,6 +33,12 @@ import (
 type Staged struct {
 	Git      Git
 	AllLines bool
+	// Files, when not empty, limits the scan to these paths (relative to
+	// the directory git runs in), and scans whole each of them that has no
+	// staged change: "pre-commit run --all-files" passes every tracked
+	// file, and a token committed long ago must not pass it. A file with
+	// staged changes is still judged by the lines it adds.
+	Files []string
 	// MaxBlobSize skips larger blobs without reading them; 0 = no limit.
 	MaxBlobSize int64
 }
@@ -110,6 +118,12 @@ func (s *Staged) Walk(ctx context.Context, emit func(finding.Item) error) error 
 		changes = intersectAdded(changes, other)
 	}
 
+	if len(s.Files) > 0 {
+		if changes, err = s.withFiles(ctx, changes); err != nil {
+			return err
+		}
+	}
+
 	bud := newBudget(defaultBudget)
 	for i := range changes {
 		c := &changes[i]
@@ -124,7 +138,7 @@ func (s *Staged) Walk(ctx context.Context, emit func(finding.Item) error) error 
 				continue
 			}
 			it.Skip = &finding.Skipped{Path: it.Path, Reason: finding.SkipSubmodule, Detail: "submodule at " + c.dstOID + " (not entered: scan it from inside)"}
-		case c.binary || s.AllLines:
+		case c.binary || c.whole || s.AllLines:
 			// Whole file.
 		case c.added.Empty():
 			continue // a pure rename, a mode change, or only deletions
@@ -150,6 +164,65 @@ func (s *Staged) Walk(ctx context.Context, emit func(finding.Item) error) error 
 	}
 	closed = true
 	return cf.close(ctx)
+}
+
+// withFiles keeps the changes to s.Files and adds, to be scanned whole,
+// the files of s.Files that the index holds with no staged change.
+func (s *Staged) withFiles(ctx context.Context, changes []fileChange) ([]fileChange, error) {
+	args := append([]string{"--literal-pathspecs", "ls-files", "-s", "-z", "--full-name", "--error-unmatch", "--"}, s.Files...)
+	out, err := s.Git.output(ctx, args...)
+	if err != nil {
+		var ge *GitError
+		if errors.As(err, &ge) && strings.Contains(ge.Stderr, "did not match any file") {
+			ge.Hint = "name files that are in the index (git add FILE, or leave the file out)"
+		}
+		return nil, err
+	}
+	entries, err := parseLsFiles(out)
+	if err != nil {
+		return nil, err
+	}
+	named := make(map[string]bool, len(entries))
+	for _, e := range entries {
+		named[e.dstPath] = true
+	}
+	kept := changes[:0]
+	for _, c := range changes {
+		if named[c.dstPath] {
+			kept = append(kept, c)
+			delete(named, c.dstPath)
+		}
+	}
+	for _, e := range entries {
+		if named[e.dstPath] {
+			kept = append(kept, e)
+			delete(named, e.dstPath)
+		}
+	}
+	return kept, nil
+}
+
+// parseLsFiles parses "git ls-files -s -z": "mode oid stage\tpath" records.
+// Conflicted entries (stage above 0) and submodules are left out: the diff
+// reports the former, the latter hold no content here.
+func parseLsFiles(out []byte) ([]fileChange, error) {
+	var entries []fileChange
+	for _, rec := range bytes.Split(out, []byte{0}) {
+		if len(rec) == 0 {
+			continue
+		}
+		meta, path, ok := bytes.Cut(rec, []byte("\t"))
+		f := bytes.Fields(meta)
+		if !ok || len(f) != 3 || len(path) == 0 {
+			return nil, fmt.Errorf("%w: ls-files record %q", errDiffSyntax, rec)
+		}
+		if string(f[2]) != "0" || string(f[0]) == "160000" {
+			continue
+		}
+		p := string(path)
+		entries = append(entries, fileChange{status: 'M', srcMode: string(f[0]), dstMode: string(f[0]), dstOID: string(f[1]), srcPath: p, dstPath: p, whole: true})
+	}
+	return entries, nil
 }
 
 // resolveTree returns the tree of rev, or ok=false when rev does not exist
