@@ -256,8 +256,8 @@ func TestIgnoreLikeGitOutsideRepository(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("walked %q\nwant   %q", got, want)
 	}
-	if fromGit, ok := gitOthers(t, dir); ok && !slices.Equal(fromGit, want) {
-		t.Errorf("git lists %q\nthe test expects %q", fromGit, want)
+	if gitOthers := newGitLister(t); gitOthers != nil && !slices.Equal(gitOthers(t, dir), want) {
+		t.Errorf("git lists %q\nthe test expects %q", gitOthers(t, dir), want)
 	}
 }
 
@@ -274,36 +274,4 @@ func walked(t testing.TB, dir string) []string {
 	}
 	slices.Sort(got)
 	return got
-}
-
-// gitOthers returns what git ls-files --others --exclude-standard lists for
-// dir used as the work tree of an empty repository kept elsewhere (so dir
-// stays a tree outside any repository), sorted; ok is false without git.
-func gitOthers(t testing.TB, dir string) (paths []string, ok bool) {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		return nil, false
-	}
-	gitDir := filepath.Join(t.TempDir(), "repo.git")
-	home := t.TempDir()
-	env := append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+home, "GIT_CONFIG_NOSYSTEM=1")
-	cmd := exec.Command("git", "init", "-q", "--bare", gitDir)
-	cmd.Env = env
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git init: %v\n%s", err, out)
-	}
-	cmd = exec.Command("git", "--git-dir="+gitDir, "--work-tree=.", "-c", "core.bare=false",
-		"ls-files", "-z", "--others", "--exclude-standard")
-	cmd.Dir, cmd.Env = dir, env
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("git ls-files: %v", err)
-	}
-	for p := range strings.SplitSeq(string(out), "\x00") {
-		if p != "" {
-			paths = append(paths, p)
-		}
-	}
-	slices.Sort(paths)
-	return paths, true
 }
