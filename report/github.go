@@ -83,9 +83,48 @@ func (githubReporter) Report(w io.Writer, r *Report) error {
 	return ew.err
 }
 
-// mdCell makes s safe inside a Markdown table cell.
+// mdCell makes s plain text inside a Markdown table cell: every character
+// Markdown or HTML would read as markup is backslash-escaped (any ASCII
+// punctuation may be), a pipe so that it does not end the cell, and line
+// breaks become spaces. A file name such as "a`b*c*.env" shows as written.
 func mdCell(s string) string {
-	return strings.NewReplacer("|", "\\|", "\n", " ", "\r", " ", "`", "'").Replace(s)
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\r':
+			b.WriteByte(' ')
+		case strings.ContainsRune("\\`*_[]<>|~&#!", r):
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// mdCode makes s a code span inside a Markdown table cell. Backslashes do
+// not escape inside a code span, so a backtick in s is kept by a fence one
+// backtick longer than its longest run of them (padded with a space where
+// s starts or ends with one); a pipe is still escaped, which GitHub's table
+// parsing removes before the span is read.
+func mdCode(s string) string {
+	s = strings.NewReplacer("\n", " ", "\r", " ").Replace(s)
+	longest, run := 0, 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	pad := ""
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		pad = " "
+	}
+	return fence + pad + strings.ReplaceAll(s, "|", "\\|") + pad + fence
 }
 
 var confidenceBadge = map[rules.Confidence]string{
@@ -109,8 +148,8 @@ func WriteStepSummary(w io.Writer, r *Report) error {
 			if f.Confidence == rules.Lookalike {
 				step = "Not a finding: " + f.Note + "."
 			}
-			ew.printf("| %s | `%s:%d:%d` | `%s` | %s | %s |\n", confidenceBadge[f.Confidence],
-				mdCell(f.Path), f.Line, f.Column, mdCell(f.Masked()), mdCell(f.Rule.ID), mdCell(step))
+			ew.printf("| %s | %s | %s | %s | %s |\n", confidenceBadge[f.Confidence],
+				mdCode(fmt.Sprintf("%s:%d:%d", f.Path, f.Line, f.Column)), mdCode(f.Masked()), mdCell(f.Rule.ID), mdCell(step))
 		}
 		ew.printf("\n")
 	}
@@ -132,7 +171,7 @@ func WriteStepSummary(w io.Writer, r *Report) error {
 	if len(res.Notices) > 0 {
 		ew.printf("\n<details><summary>%d suppression %s</summary>\n\n", len(res.Notices), Plural(len(res.Notices), "warning", "warnings"))
 		for _, nt := range res.Notices {
-			ew.printf("- `%s`: %s\n", mdCell(noticePlace(nt)), mdCell(nt.Message))
+			ew.printf("- %s: %s\n", mdCode(noticePlace(nt)), mdCell(nt.Message))
 		}
 		ew.printf("\n</details>\n")
 	}
