@@ -205,7 +205,11 @@ func (o *workerResult) scanItem(it finding.Item, opt Options, chunk int, buf []b
 		// What was read before the error was scanned; report both.
 		o.skip(it, finding.SkipUnreadable, fmt.Sprintf("read error after %d bytes: %v", n, err))
 	case opt.MaxFileSize > 0 && !it.NoSizeLimit && n > opt.MaxFileSize:
-		o.skip(it, finding.SkipTooLarge, fmt.Sprintf("grew past the %d-byte limit while being read; the first %d bytes were scanned", opt.MaxFileSize, opt.MaxFileSize))
+		how := "grew past"
+		if it.Size < 0 { // a stream or a device: its size was not known
+			how = "is over"
+		}
+		o.skip(it, finding.SkipTooLarge, fmt.Sprintf("%s the %d-byte limit (--max-file-size); the first %d bytes were scanned", how, opt.MaxFileSize, opt.MaxFileSize))
 	default:
 		o.files++
 	}

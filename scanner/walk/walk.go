@@ -27,7 +27,7 @@ import (
 // symbolic links (they are reported as skipped), and skips FIFOs, sockets and
 // devices without opening them. Entries are visited in lexical order, so the
 // walk is deterministic. Explicit arguments are followed even when they are
-// symbolic links, like find -H.
+// symbolic links, like find -H, and read whatever they are (see namedItem).
 type Paths struct {
 	Args     []string
 	NoIgnore bool
@@ -59,7 +59,7 @@ func (p *Paths) Walk(ctx context.Context, emit func(finding.Item) error) error {
 		}
 		display := filepath.ToSlash(filepath.Clean(arg))
 		if !info.IsDir() {
-			if err := emit(fileItem(arg, display, info)); err != nil {
+			if err := emit(namedItem(ctx, arg, display, info)); err != nil {
 				return err
 			}
 			continue
