@@ -124,7 +124,7 @@ var (
 		help: "skip files larger than SIZE (default 100MiB; 0 = no limit; suffixes KiB, MiB, GiB, KB, MB, GB)",
 		bind: func(fs *flag.FlagSet, v *flagValues, name string) { fs.Var(&v.maxFileSize, name, "") }}
 	flagStrict = &flagDef{name: "strict",
-		help: "exit 2 when a file could not be read or was skipped for a reason other than being a symbolic link or a submodule",
+		help: "also exit 2 when a file was skipped for a reason other than being a symbolic link or a submodule (a file that could not be read always exits 2)",
 		bind: boolFlag(func(v *flagValues) *bool { return &v.strict })}
 	flagNoColor = &flagDef{name: "no-color",
 		help: "no colour in text output (colour is used only on a terminal, never when NO_COLOR is set)",

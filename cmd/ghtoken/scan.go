@@ -211,16 +211,41 @@ func incomplete(res *finding.Result) bool {
 	return false
 }
 
+// failedStatus is the error for a scan that could not read everything, with
+// or without --strict: errMissing for absent git objects, else the first
+// unreadable file and its reason; nil when every skip was by policy.
+func failedStatus(res *finding.Result) error {
+	var first *finding.Skipped
+	n := 0
+	for i, s := range res.Skipped {
+		switch {
+		case s.Reason == finding.SkipMissing:
+			return errMissing
+		case s.Reason.Failed():
+			if first == nil {
+				first = &res.Skipped[i]
+			}
+			n++
+		}
+	}
+	if first == nil {
+		return nil
+	}
+	more := ""
+	if n > 1 {
+		more = fmt.Sprintf(" (and %d more, see the warnings above)", n-1)
+	}
+	return fmt.Errorf("could not read %s: %s%s: the scan is incomplete", report.DisplayPath(first.Path), report.DisplayPath(first.Detail), more)
+}
+
 // scanStatus is the outcome of a finished scan: errIncomplete, errFindings
 // or nil.
 func scanStatus(res *finding.Result, strict bool) error {
 	if strict && incomplete(res) {
 		return errIncomplete
 	}
-	for _, s := range res.Skipped {
-		if s.Reason == finding.SkipMissing {
-			return errMissing
-		}
+	if err := failedStatus(res); err != nil {
+		return err
 	}
 	for _, f := range res.Findings {
 		if f.Confidence > 0 { // look-alikes listed on request are not findings

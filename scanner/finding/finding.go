@@ -81,6 +81,12 @@ const (
 	SkipMissing    SkipReason = "missing"     // a git object the history refers to is not in the repository
 )
 
+// Failed reports whether the skip is a failure to read (the operating
+// system's error, a git object that is not there) rather than a policy (a
+// size limit, links not followed, content that lives elsewhere). A scan with
+// a failed skip cannot say "clean".
+func (r SkipReason) Failed() bool { return r == SkipUnreadable || r == SkipMissing }
+
 // Skipped is an item that was seen but not (completely) scanned.
 type Skipped struct {
 	Path   string
