@@ -1,11 +1,13 @@
 package report
 
 import (
+	"bufio"
 	"encoding/json"
 	"io"
 	"time"
 
 	"github.com/ghtoken/ghtoken/rules"
+	"github.com/ghtoken/ghtoken/scanner/finding"
 )
 
 // jsonReporter writes one JSON document (schema in README.md, version 1).
@@ -70,16 +72,21 @@ type JSONSkipped struct {
 }
 
 type JSONStats struct {
-	FilesSeen       int            `json:"files_seen"`
-	FilesScanned    int            `json:"files_scanned"`
-	BytesScanned    int64          `json:"bytes_scanned"`
-	BinaryFiles     int            `json:"binary_files,omitempty"`
-	Skipped         map[string]int `json:"skipped"`
-	Findings        map[string]int `json:"findings"`
-	Lookalikes      int            `json:"lookalikes"`
-	Suppressed      map[string]int `json:"suppressed"`
-	DurationSeconds float64        `json:"duration_seconds"`
-	Commits         int            `json:"commits,omitempty"`
+	FilesSeen    int            `json:"files_seen"`
+	FilesScanned int            `json:"files_scanned"`
+	BytesScanned int64          `json:"bytes_scanned"`
+	BinaryFiles  int            `json:"binary_files,omitempty"`
+	Skipped      map[string]int `json:"skipped"`
+	Findings     map[string]int `json:"findings"`
+	Lookalikes   int            `json:"lookalikes"`
+	// LookalikesNotListed counts, with --show-lookalikes, the look-alikes
+	// over 100 in a file: counted, not in findings.
+	LookalikesNotListed int `json:"lookalikes_not_listed,omitempty"`
+	// NoticesNotListed counts the notices over 100 in a file.
+	NoticesNotListed int            `json:"notices_not_listed,omitempty"`
+	Suppressed       map[string]int `json:"suppressed"`
+	DurationSeconds  float64        `json:"duration_seconds"`
+	Commits          int            `json:"commits,omitempty"`
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -90,53 +97,106 @@ func timePtr(t time.Time) *time.Time {
 	return &t
 }
 
+// Report writes the document as it goes, one finding at a time, so that a
+// report of many findings costs the memory of one; the bytes are those
+// json.Encoder with a two-space indent writes for a JSONDoc.
 func (jsonReporter) Report(w io.Writer, r *Report) error {
 	res := r.Result
-	doc := JSONDoc{Version: 1, Findings: []JSONFinding{}, Skipped: []JSONSkipped{}, Notices: []JSONNotice{}}
-	for i := range res.Findings {
-		f := &res.Findings[i]
-		steps := f.Remediation()
-		if f.Confidence == rules.Lookalike {
-			steps = []string{"Not a finding: " + f.Note + "."}
-		}
-		jf := JSONFinding{
-			Rule: f.Rule.ID, Title: f.Rule.Title, Confidence: f.Confidence.String(),
-			Path: f.Path, Line: f.Line, Column: f.Column, EndColumn: f.EndColumn, Offset: f.Offset,
-			Secret: r.secret(f), SecretMasked: !r.ShowSecrets, Fingerprint: f.Fingerprint,
-			Remediation: steps[0], RemediationSteps: steps, Note: f.Note, Encoding: f.Encoding,
-			OwnerUserID: f.OwnerUserID, AppID: f.AppID, IssuedAt: timePtr(f.IssuedAt), ExpiresAt: timePtr(f.ExpiresAt),
-		}
-		jf.Verification = newJSONVerification(r.verification(f))
-		if c := f.Commit; c != nil {
-			jf.Commit, jf.Author, jf.Date = c.Hash, c.Author, timePtr(c.Date)
-		}
-		jf.Blob, jf.Occurrences, jf.Binary = f.Blob, f.Occurrences, f.Binary
-		doc.Findings = append(doc.Findings, jf)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	ew := &errWriter{w: bw}
+	ew.printf("{\n  \"version\": 1,\n  \"findings\": ")
+	writeJSONArray(ew, len(res.Findings), func(i int) any { return newJSONFinding(r, &res.Findings[i]) })
+	ew.printf(",\n  \"skipped\": ")
+	writeJSONArray(ew, len(res.Skipped), func(i int) any {
+		s := &res.Skipped[i]
+		return JSONSkipped{Path: s.Path, Reason: string(s.Reason), Detail: s.Detail}
+	})
+	ew.printf(",\n  \"notices\": ")
+	writeJSONArray(ew, len(res.Notices), func(i int) any {
+		n := &res.Notices[i]
+		return JSONNotice{Path: n.Path, Line: n.Line, Column: n.Column, Code: string(n.Code), Message: n.Message}
+	})
+	if len(res.BinaryFiles) > 0 {
+		ew.printf(",\n  \"binary_files\": ")
+		writeJSONArray(ew, len(res.BinaryFiles), func(i int) any { return res.BinaryFiles[i] })
 	}
-	for _, s := range res.Skipped {
-		doc.Skipped = append(doc.Skipped, JSONSkipped{Path: s.Path, Reason: string(s.Reason), Detail: s.Detail})
+	ew.printf(",\n  \"stats\": ")
+	writeJSONValue(ew, newJSONStats(&res.Stats), "  ")
+	ew.printf("\n}\n")
+	if ew.err != nil {
+		return ew.err
 	}
-	for _, n := range res.Notices {
-		doc.Notices = append(doc.Notices, JSONNotice{Path: n.Path, Line: n.Line, Column: n.Column, Code: string(n.Code), Message: n.Message})
+	return bw.Flush()
+}
+
+// writeJSONArray writes n values as an array that is a member of the
+// top-level object.
+func writeJSONArray(ew *errWriter, n int, item func(i int) any) {
+	if n == 0 {
+		ew.printf("[]")
+		return
 	}
-	doc.BinaryFiles = res.BinaryFiles
-	st := &res.Stats
-	doc.Stats = JSONStats{
+	ew.printf("[\n")
+	for i := range n {
+		ew.printf("    ")
+		writeJSONValue(ew, item(i), "    ")
+		if i < n-1 {
+			ew.printf(",\n")
+		} else {
+			ew.printf("\n")
+		}
+	}
+	ew.printf("  ]")
+}
+
+// writeJSONValue writes v indented as at the given depth.
+func writeJSONValue(ew *errWriter, v any, prefix string) {
+	if ew.err != nil {
+		return
+	}
+	b, err := json.MarshalIndent(v, prefix, "  ")
+	if err != nil {
+		ew.err = err
+		return
+	}
+	_, ew.err = ew.w.Write(b)
+}
+
+func newJSONFinding(r *Report, f *finding.Finding) JSONFinding {
+	steps := f.Remediation()
+	if f.Confidence == rules.Lookalike {
+		steps = []string{"Not a finding: " + f.Note + "."}
+	}
+	jf := JSONFinding{
+		Rule: f.Rule.ID, Title: f.Rule.Title, Confidence: f.Confidence.String(),
+		Path: f.Path, Line: f.Line, Column: f.Column, EndColumn: f.EndColumn, Offset: f.Offset,
+		Secret: r.secret(f), SecretMasked: !r.ShowSecrets, Fingerprint: f.Fingerprint,
+		Remediation: steps[0], RemediationSteps: steps, Note: f.Note, Encoding: f.Encoding,
+		OwnerUserID: f.OwnerUserID, AppID: f.AppID, IssuedAt: timePtr(f.IssuedAt), ExpiresAt: timePtr(f.ExpiresAt),
+	}
+	jf.Verification = newJSONVerification(r.verification(f))
+	if c := f.Commit; c != nil {
+		jf.Commit, jf.Author, jf.Date = c.Hash, c.Author, timePtr(c.Date)
+	}
+	jf.Blob, jf.Occurrences, jf.Binary = f.Blob, f.Occurrences, f.Binary
+	return jf
+}
+
+func newJSONStats(st *finding.Stats) JSONStats {
+	js := JSONStats{
 		FilesSeen: st.FilesSeen(), FilesScanned: st.FilesScanned, BytesScanned: st.BytesScanned, BinaryFiles: st.BinaryFiles,
 		Skipped: map[string]int{}, Findings: map[string]int{}, Suppressed: map[string]int{},
-		Lookalikes: st.ByConfidence[rules.Lookalike], DurationSeconds: st.Duration.Seconds(),
-		Commits: st.Commits,
+		Lookalikes: st.ByConfidence[rules.Lookalike], LookalikesNotListed: st.LookalikesNotListed,
+		NoticesNotListed: st.NoticesNotListed, DurationSeconds: st.Duration.Seconds(), Commits: st.Commits,
 	}
 	for reason, n := range st.Skipped {
-		doc.Stats.Skipped[string(reason)] = n
+		js.Skipped[string(reason)] = n
 	}
 	for _, c := range []rules.Confidence{rules.High, rules.Medium, rules.Low} {
-		doc.Stats.Findings[c.String()] = st.ByConfidence[c]
+		js.Findings[c.String()] = st.ByConfidence[c]
 	}
 	for _, by := range suppressionOrder {
-		doc.Stats.Suppressed[string(by)] = st.Suppressed[by]
+		js.Suppressed[string(by)] = st.Suppressed[by]
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+	return js
 }

@@ -177,6 +177,8 @@ func WriteSummary(w io.Writer, r *Report) error {
 		line += fmt.Sprintf(", %d %s", k, Plural(k, "look-alike", "look-alikes"))
 		if !r.ShowLookalikes {
 			line += " not shown (--show-lookalikes)"
+		} else if n := s.LookalikesNotListed; n > 0 {
+			line += fmt.Sprintf(" (%d not listed: over %d in a file)", n, finding.ListedPerFile)
 		}
 	}
 	line += fmt.Sprintf(" in %.2fs\n", s.Duration.Seconds())
@@ -197,6 +199,9 @@ func WriteWarnings(w io.Writer, res *finding.Result) error {
 	}
 	for _, n := range res.Notices {
 		ew.printf("ghtoken: warning: %s: %s [%s]\n", noticePlace(n), n.Message, n.Code)
+	}
+	if k := res.Stats.NoticesNotListed; k > 0 {
+		ew.printf("ghtoken: warning: %d more %s not listed (over %d in a file)\n", k, Plural(k, "notice", "notices"), finding.ListedPerFile)
 	}
 	return ew.err
 }

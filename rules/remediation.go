@@ -3,6 +3,7 @@ package rules
 import (
 	"path"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -50,16 +51,47 @@ func Remediation(r *Rule, place Place) []string {
 	return RemediationFor(r, place, Facts{})
 }
 
+// remediationKey is what advice depends on, for a token that has not
+// expired.
+type remediationKey struct {
+	r     *Rule
+	stage Stage
+	place string // the place advice, "" for none
+}
+
+// remediationCache holds the advice already built: a report of many
+// findings shares one copy of each distinct advice instead of one each.
+var remediationCache sync.Map // remediationKey -> []string
+
 // RemediationFor is Remediation for a token whose facts are known: an
 // installation token that has already expired is still reported, but the
-// advice starts with cleaning up rather than revoking.
+// advice starts with cleaning up rather than revoking. The slice may be
+// shared with other callers: do not modify it.
 func RemediationFor(r *Rule, place Place, facts Facts) []string {
 	now := facts.Now
 	if now.IsZero() {
 		now = time.Now()
 	}
-	var out []string
 	expired := r.Kind == KindAppInstallation && !facts.ExpiresAt.IsZero() && facts.ExpiresAt.Before(now)
+	if expired {
+		return remediation(r, place, facts, true)
+	}
+	adv := placeAdvice(r, place.Path)
+	key := remediationKey{r: r, stage: place.Stage}
+	if len(adv) > 0 {
+		key.place = adv[0]
+	}
+	if v, ok := remediationCache.Load(key); ok {
+		return v.([]string)
+	}
+	out := remediation(r, place, facts, false)
+	remediationCache.Store(key, out)
+	return out
+}
+
+// remediation builds the advice RemediationFor returns.
+func remediation(r *Rule, place Place, facts Facts, expired bool) []string {
+	var out []string
 	switch {
 	case expired:
 		out = append(out, "Lower urgency: this installation token expired on "+facts.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC")+

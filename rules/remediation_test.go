@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -57,5 +58,19 @@ func TestRemediationStaged(t *testing.T) {
 	committed := rules.Remediation(rules.ClassicPAT, rules.Place{Path: "app.env", Stage: rules.StageCommitted})
 	if !strings.HasPrefix(committed[0], "Revoke this classic personal access token now") {
 		t.Errorf("committed first step %q", committed[0])
+	}
+}
+
+// Findings share their advice: a report of a million findings of one kind
+// holds one copy of it, not a million.
+func TestRemediationShared(t *testing.T) {
+	a := rules.RemediationFor(rules.ClassicPAT, rules.Place{Path: "a/.env"}, rules.Facts{})
+	b := rules.RemediationFor(rules.ClassicPAT, rules.Place{Path: "b/.env"}, rules.Facts{})
+	if &a[0] != &b[0] {
+		t.Error("the same advice was built twice")
+	}
+	c := rules.RemediationFor(rules.ClassicPAT, rules.Place{Path: "b/run.sh"}, rules.Facts{})
+	if slices.Equal(a, c) {
+		t.Error("different places share advice")
 	}
 }

@@ -4,26 +4,31 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ghtoken/ghtoken/rules"
 	"github.com/ghtoken/ghtoken/scanner/directive"
-
 	"github.com/ghtoken/ghtoken/scanner/finding"
 )
 
 // Inline directives (see package directive) are found while a stream is
-// read, a few literal searches per chunk, and then tied to matches by line
-// number, so the length of a line does not matter and nothing but the
-// directives found is kept in memory.
+// read, a few literal searches per chunk, and tied to matches by line number
+// as they come (see lineJudge): the length of a line does not matter, and
+// memory does not grow with the number of directives or look-alikes in a
+// file.
 
 // The reader keeps overlap bytes past each report region, so a directive
 // found near the region's end is read whole; this fails to compile if not.
 var _ [overlap - directive.MaxLen]struct{}
 
+// Per-file caps on what is kept for the report (see finding.ListedPerFile).
+const (
+	maxNoticesPerFile    = finding.ListedPerFile
+	maxLookalikesPerFile = finding.ListedPerFile
+)
+
 // inlineDirective is a directive with its place in the file.
 type inlineDirective struct {
 	directive.Directive
 	line, col int
-	used      bool
-	allowed   bool // it allowed a token
 }
 
 // withReason says whether a directive gave a reason (the reason itself is
@@ -35,76 +40,201 @@ func withReason(r string) string {
 	return ""
 }
 
-// applyDirectives removes from found (one file's findings, in order) those
-// that a directive allows, and reports directives without a reason and
-// directives that allow nothing. lineSet, when not nil, limits unused-directive
-// notices to the lines being checked. With listAdded, a directive on a line
-// of lineSet that allows a token is listed too (suppression-added).
-func applyDirectives(path string, found []finding.Finding, dirs []inlineDirective, lineSet *finding.LineSet, listAdded bool) (kept []finding.Finding, inline, foreign int, notices []finding.Notice) {
-	if len(dirs) == 0 {
-		return found, 0, 0, nil
+// lineJudge applies one stream's inline directives to its findings. Findings
+// and directives come in offset order, so line by line: a line's findings
+// are judged once an item of a later line (or the end) shows that every
+// directive that applies to it (on the line itself, or a next-line directive
+// on the line before) has been seen. Only the current line's findings and
+// the directives that apply to it and to the next line are pending.
+//
+// A finding that comes out of order (a line before the current one: the
+// raw-byte matches of UTF-16 text, found after the text) is kept unjudged:
+// a false alarm at worst, never a miss.
+type lineJudge struct {
+	path    string
+	lineSet *finding.LineSet // limits unused-directive notices
+	example bool             // documentation or fixture: unused directives are examples
+	sample  bool             // keep up to maxLookalikesPerFile look-alikes
+	// listAdded: a directive on a line of lineSet that allows a token is
+	// listed (suppression-added): in a commit range, the code under review
+	// wrote it.
+	listAdded bool
+
+	cur        int               // the line of the latest item
+	pending    []finding.Finding // on line cur
+	pendLook   int               // look-alikes on line cur, counted only
+	here, next dirGroup          // directives that apply to line cur, cur+1
+
+	kept             []finding.Finding
+	inline, foreign  int // findings suppressed, by whose directive
+	lookCount        int // look-alikes not suppressed, kept or not
+	lookKept         int
+	notices          []finding.Notice
+	noticesNotListed int
+}
+
+// dirGroup is the directives that apply to one line.
+type dirGroup struct {
+	n            int  // directives
+	allows       bool // one of them allows
+	allowForeign bool // the last that allows is another tool's
+	used         bool // the line has a finding or look-alike
+	unused       []inlineDirective
+	unusedMore   int             // unused-notice candidates over the cap
+	allower      inlineDirective // the last that allows
+	allowed      bool            // allower allowed a token
+}
+
+func newLineJudge(path string, lineSet *finding.LineSet, lookalikes, listAdded bool) *lineJudge {
+	return &lineJudge{path: path, lineSet: lineSet, example: isExample(path), sample: lookalikes, listAdded: listAdded, cur: 1}
+}
+
+// finding takes the next finding.
+func (j *lineJudge) finding(f finding.Finding) {
+	if f.Line < j.cur {
+		j.keep(f) // out of order: see lineJudge
+		return
 	}
-	// Directives by the line they apply to.
-	byLine := map[int][]int{}
-	for i, d := range dirs {
-		target := d.line
-		if d.Kind == directive.NextLine {
-			target++
-		}
-		byLine[target] = append(byLine[target], i)
+	j.advance(f.Line)
+	if f.Confidence == rules.Lookalike && (!j.sample || j.lookKept+j.pendingLookalikes() >= maxLookalikesPerFile) {
+		j.pendLook++
+		return
 	}
-	kept = found[:0]
-	for _, f := range found {
-		allowedBy := -1
-		for _, i := range byLine[f.Line] {
-			d := &dirs[i]
-			d.used = true
-			if d.Allows() {
-				allowedBy = i
-			}
+	j.pending = append(j.pending, f)
+}
+
+func (j *lineJudge) pendingLookalikes() int {
+	n := 0
+	for i := range j.pending {
+		if j.pending[i].Confidence == rules.Lookalike {
+			n++
 		}
-		if allowedBy < 0 {
-			kept = append(kept, f)
-			continue
-		}
-		if f.Confidence == 0 { // look-alikes are not counted as findings anywhere
-			continue
-		}
-		dirs[allowedBy].allowed = true
-		if dirs[allowedBy].Foreign {
-			foreign++
+	}
+	return n
+}
+
+// keep adds f to the findings kept.
+func (j *lineJudge) keep(f finding.Finding) {
+	if f.Confidence != rules.Lookalike {
+		j.kept = append(j.kept, f)
+		return
+	}
+	j.lookCount++
+	if j.sample && j.lookKept < maxLookalikesPerFile {
+		j.lookKept++
+		j.kept = append(j.kept, f)
+	}
+}
+
+// directive takes the next directive, placed.
+func (j *lineJudge) directive(d inlineDirective) {
+	j.advance(d.line)
+	if d.Foreign {
+		// Other tools' directives may be about other secrets: they only
+		// ever suppress, and are never reported.
+	} else if d.Reason == "" {
+		j.notice(finding.Notice{Path: j.path, Line: d.line, Column: d.col, Code: finding.NoticeMissingReason,
+			Message: d.Name + " without a reason: it allows nothing; write why the token may stay, e.g. \"" + d.Name + " test fixture, never a real token\""})
+	}
+	g := &j.here
+	if d.Kind == directive.NextLine {
+		g = &j.next
+	}
+	g.n++
+	if d.Allows() {
+		g.allows, g.allowForeign, g.allower = true, d.Foreign, d
+	}
+	if !d.Foreign && d.Reason != "" && (j.lineSet == nil || j.lineSet.Contains(d.line)) && !j.example {
+		if len(g.unused) < maxNoticesPerFile {
+			g.unused = append(g.unused, d)
 		} else {
-			inline++
+			g.unusedMore++
 		}
 	}
-	for _, d := range dirs {
-		if listAdded && d.allowed && lineSet.Contains(d.line) {
-			notices = append(notices, finding.Notice{Path: path, Line: d.line, Column: d.col, Code: finding.NoticeSuppressionAdded,
-				Message: d.Name + " added in the scanned range allows a token" + withReason(d.Reason) + ": the code under review wrote it; review it"})
-		}
-		if d.Foreign {
-			continue // other tools' directives may be about other secrets
-		}
+}
+
+// advance moves to line, judging the lines before it.
+func (j *lineJudge) advance(line int) {
+	if line <= j.cur {
+		return
+	}
+	j.judgeLine()
+	if line == j.cur+1 {
+		j.here, j.next = j.next, dirGroup{}
+	} else {
+		j.close(&j.next) // nothing on line cur+1
+		j.here, j.next = dirGroup{}, dirGroup{}
+	}
+	j.cur = line
+}
+
+// judgeLine decides the pending findings of line cur.
+func (j *lineJudge) judgeLine() {
+	g := &j.here
+	if g.n > 0 && (len(j.pending) > 0 || j.pendLook > 0) {
+		g.used = true
+	}
+	for _, f := range j.pending {
 		switch {
-		case d.Reason == "":
-			notices = append(notices, finding.Notice{Path: path, Line: d.line, Column: d.col, Code: finding.NoticeMissingReason,
-				Message: d.Name + " without a reason: it allows nothing; write why the token may stay, e.g. \"" + d.Name + " test fixture, never a real token\""})
-		case !d.used && (lineSet == nil || lineSet.Contains(d.line)) && !isExample(path):
-			target := "this line"
-			if d.Kind == directive.NextLine {
-				target = "the next line"
-			}
-			notices = append(notices, finding.Notice{Path: path, Line: d.line, Column: d.col, Code: finding.NoticeUnusedDirective,
-				Message: "unused " + d.Name + ": no token on " + target + "; remove the directive"})
+		case !g.allows:
+			j.keep(f)
+		case f.Confidence == rules.Lookalike:
+			// Look-alikes are not counted as findings anywhere.
+		case g.allowForeign:
+			j.foreign++
+			g.allowed = true
+		default:
+			j.inline++
+			g.allowed = true
 		}
 	}
-	return kept, inline, foreign, notices
+	if !g.allows {
+		j.lookCount += j.pendLook
+	}
+	j.pending, j.pendLook = j.pending[:0], 0
+	j.close(g)
+}
+
+// close reports the directives of g as unused unless a finding used them,
+// and lists the one that allowed a token when asked to. That notice is not
+// capped: there is one per line with a suppressed finding at most.
+func (j *lineJudge) close(g *dirGroup) {
+	if d := g.allower; g.allowed && j.listAdded && j.lineSet.Contains(d.line) {
+		j.notices = append(j.notices, finding.Notice{Path: j.path, Line: d.line, Column: d.col, Code: finding.NoticeSuppressionAdded,
+			Message: d.Name + " added in the scanned range allows a token" + withReason(d.Reason) + ": the code under review wrote it; review it"})
+	}
+	if g.used {
+		return
+	}
+	for _, d := range g.unused {
+		target := "this line"
+		if d.Kind == directive.NextLine {
+			target = "the next line"
+		}
+		j.notice(finding.Notice{Path: j.path, Line: d.line, Column: d.col, Code: finding.NoticeUnusedDirective,
+			Message: "unused " + d.Name + ": no token on " + target + "; remove the directive"})
+	}
+	j.noticesNotListed += g.unusedMore
+}
+
+func (j *lineJudge) notice(n finding.Notice) {
+	if len(j.notices) >= maxNoticesPerFile {
+		j.noticesNotListed++
+		return
+	}
+	j.notices = append(j.notices, n)
+}
+
+// finish judges what is pending; the judge is done.
+func (j *lineJudge) finish() {
+	j.advance(j.cur + 2)
 }
 
 // directiveSink collects the directives of one stream for scanStream. A nil
 // sink finds nothing and costs nothing.
 type directiveSink struct {
 	foreign bool
+	judge   *lineJudge // takes each directive once placed; nil drops them
 	found   []inlineDirective
 	scratch []directive.Directive
 }
@@ -120,12 +250,13 @@ func (s *directiveSink) scan(data []byte, from, to int, dataHasMatches bool) int
 	if s == nil {
 		return 0
 	}
-	pending := len(s.found)
+	// The previous chunk's directives were all placed (and handed over).
+	s.found = s.found[:0]
 	s.scratch = directive.Find(data, from, to, s.foreign && dataHasMatches, s.scratch[:0])
 	for _, d := range s.scratch {
 		s.found = append(s.found, inlineDirective{Directive: d})
 	}
-	return pending
+	return 0
 }
 
 // place gives a position to each pending directive that starts before the
@@ -143,6 +274,9 @@ func (s *directiveSink) place(pos *position, data []byte, base, upTo int64, next
 		pos.advance(data, base, abs)
 		d.line, d.col = pos.line, pos.col+1
 		d.Start = 0 // only meaningful within this chunk
+		if s.judge != nil {
+			s.judge.directive(*d)
+		}
 	}
 	return next
 }

@@ -74,34 +74,7 @@ func Scan(ctx context.Context, src finding.Source, opt Options) (*finding.Result
 	close(items)
 	wg.Wait()
 
-	res := &finding.Result{Stats: finding.Stats{Skipped: map[finding.SkipReason]int{}, ByConfidence: map[rules.Confidence]int{}, Suppressed: map[finding.SuppressedBy]int{}}}
-	for i := range outs {
-		o := &outs[i]
-		res.Findings = append(res.Findings, o.findings...)
-		res.Skipped = append(res.Skipped, o.skipped...)
-		res.Notices = append(res.Notices, o.notices...)
-		res.BinaryFiles = append(res.BinaryFiles, o.binary...)
-		res.Stats.FilesScanned += o.files
-		res.Stats.BytesScanned += o.bytes
-		for c, n := range o.byConfidence {
-			res.Stats.ByConfidence[rules.Confidence(c)] += n
-		}
-		if o.inline > 0 {
-			res.Stats.Suppressed[finding.ByInline] += o.inline
-		}
-		if o.foreign > 0 {
-			res.Stats.Suppressed[finding.ByForeign] += o.foreign
-		}
-	}
-	if !opt.Lookalikes {
-		kept := res.Findings[:0]
-		for _, f := range res.Findings {
-			if f.Confidence != rules.Lookalike {
-				kept = append(kept, f)
-			}
-		}
-		res.Findings = kept
-	}
+	res := merge(outs, opt.Lookalikes)
 	for _, s := range res.Skipped {
 		res.Stats.Skipped[s.Reason]++
 	}
@@ -117,6 +90,46 @@ func Scan(ctx context.Context, src finding.Source, opt Options) (*finding.Result
 	return res, walkErr
 }
 
+// merge gathers the workers' results, freeing each one's findings once
+// copied.
+func merge(outs []workerResult, lookalikes bool) *finding.Result {
+	res := &finding.Result{Stats: finding.Stats{Skipped: map[finding.SkipReason]int{}, ByConfidence: map[rules.Confidence]int{}, Suppressed: map[finding.SuppressedBy]int{}}}
+	total := 0
+	for i := range outs {
+		total += len(outs[i].findings)
+	}
+	res.Findings = make([]finding.Finding, 0, total)
+	for i := range outs {
+		o := &outs[i]
+		res.Findings = append(res.Findings, o.findings...)
+		o.findings = nil // one copy at a time
+		res.Skipped = append(res.Skipped, o.skipped...)
+		res.Notices = append(res.Notices, o.notices...)
+		res.BinaryFiles = append(res.BinaryFiles, o.binary...)
+		res.Stats.FilesScanned += o.files
+		res.Stats.BytesScanned += o.bytes
+		for c, n := range o.byConfidence {
+			res.Stats.ByConfidence[rules.Confidence(c)] += n
+		}
+		if o.inline > 0 {
+			res.Stats.Suppressed[finding.ByInline] += o.inline
+		}
+		if o.foreign > 0 {
+			res.Stats.Suppressed[finding.ByForeign] += o.foreign
+		}
+		res.Stats.NoticesNotListed += o.noticesNotListed
+		res.Stats.LookalikesNotListed -= o.lookalikesListed
+	}
+	// Look-alikes are counted; when they are asked for, the first ones of
+	// each file are kept (see lineJudge).
+	if lookalikes {
+		res.Stats.LookalikesNotListed += res.Stats.ByConfidence[rules.Lookalike]
+	} else {
+		res.Stats.LookalikesNotListed = 0
+	}
+	return res
+}
+
 // workerResult is what one worker collected; only that worker writes it.
 type workerResult struct {
 	findings     []finding.Finding
@@ -129,6 +142,8 @@ type workerResult struct {
 	inline       int
 	foreign      int
 	dirs         directiveSink
+	// Counted beyond the per-file caps (see lineJudge).
+	noticesNotListed, lookalikesListed int
 }
 
 func (o *workerResult) skip(it finding.Item, reason finding.SkipReason, detail string) {
@@ -175,17 +190,22 @@ func (o *workerResult) scanItem(it finding.Item, opt Options, chunk int, buf []b
 		// The file may have grown since it was listed.
 		r = io.LimitReader(rc, opt.MaxFileSize+1)
 	}
-	var found []finding.Finding
+	// In a commit range, a directive on a line the commit adds was written
+	// by the code under review: it applies, and is listed.
+	judge := newLineJudge(it.Path, it.Lines, opt.Lookalikes, it.Commit != nil && it.Lines != nil)
+	// Kept findings go straight to the worker's list.
+	first := len(o.findings)
+	judge.kept = o.findings
 	var dirs *directiveSink
 	if !opt.NoInline {
 		dirs = &o.dirs
-		dirs.foreign, dirs.found = !opt.NoForeignAllow, dirs.found[:0]
+		dirs.foreign, dirs.found, dirs.judge = !opt.NoForeignAllow, dirs.found[:0], judge
 	}
 	info, buf, err := scanStreamDirectives(r, it.Path, chunk, buf, dirs, func(m streamMatch) {
 		if it.Lines != nil && !it.Lines.Contains(m.line) {
 			return
 		}
-		found = append(found, finding.Finding{
+		judge.finding(finding.Finding{
 			Rule: m.Rule, Confidence: m.Confidence, Path: it.Path,
 			Line: m.line, Column: m.col, EndColumn: m.endCol, Offset: m.offset,
 			Secret: m.secret, Fingerprint: rules.Fingerprint(m.secret), Note: m.Note, Encoding: m.Encoding,
@@ -193,6 +213,10 @@ func (o *workerResult) scanItem(it finding.Item, opt Options, chunk int, buf []b
 			Stage: it.Stage, Commit: it.Commit, Blob: it.Blob,
 		})
 	})
+	judge.finish()
+	o.dirs.judge = nil
+	o.findings = judge.kept
+	found := o.findings[first:]
 	n := info.n
 	if info.binary {
 		o.binary = append(o.binary, it.Path)
@@ -214,20 +238,22 @@ func (o *workerResult) scanItem(it finding.Item, opt Options, chunk int, buf []b
 		o.files++
 	}
 	o.bytes += n
-	if dirs != nil {
-		var inline, foreign int
-		var notices []finding.Notice
-		// In a commit range, a directive on a line the commit adds was
-		// written by the code under review: it applies, and is listed.
-		listAdded := it.Commit != nil && it.Lines != nil
-		found, inline, foreign, notices = applyDirectives(it.Path, found, dirs.found, it.Lines, listAdded)
-		o.inline += inline
-		o.foreign += foreign
-		o.notices = append(o.notices, notices...)
-	}
-	for _, f := range found {
-		o.byConfidence[f.Confidence]++
-	}
-	o.findings = append(o.findings, found...)
+	o.count(judge, found)
 	return buf
+}
+
+// count adds what the judge of one item decided; found are the item's kept
+// findings.
+func (o *workerResult) count(judge *lineJudge, found []finding.Finding) {
+	o.inline += judge.inline
+	o.foreign += judge.foreign
+	o.notices = append(o.notices, judge.notices...)
+	o.noticesNotListed += judge.noticesNotListed
+	o.byConfidence[rules.Lookalike] += judge.lookCount
+	o.lookalikesListed += judge.lookKept
+	for _, f := range found {
+		if f.Confidence != rules.Lookalike {
+			o.byConfidence[f.Confidence]++
+		}
+	}
 }

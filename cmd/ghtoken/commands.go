@@ -115,7 +115,7 @@ var (
 		help: "print whole tokens instead of masked ones (text and json only: sarif, github and gitlab never hold token text)",
 		bind: boolFlag(func(v *flagValues) *bool { return &v.showSecrets })}
 	flagShowLookalikes = &flagDef{name: "show-lookalikes",
-		help: "also list token-shaped text that fails its checksum (confidence lookalike)",
+		help: "also list token-shaped text that fails its checksum (confidence lookalike; the first 100 of each file)",
 		bind: boolFlag(func(v *flagValues) *bool { return &v.showLookalikes })}
 	flagNoIgnore = &flagDef{name: "no-ignore",
 		help: "scan files that git ignores too (.gitignore, .git/info/exclude, core.excludesFile; needs no git)",

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -81,10 +82,19 @@ func (a *atomicFile) Abort() {
 // writeReport runs write on stdout, or, when name is set, on a new file that
 // replaces name only once the whole report is written (errors name "-o").
 // Tokens in a report file are masked unless unmasked is set (--show-secrets);
-// stdout is masked or not by the caller's choice of writer.
+// stdout is masked or not by the caller's choice of writer. The report is
+// buffered: the masking writer then looks at large pieces, not at each of
+// the reporter's small writes.
 func writeReport(stdout io.Writer, name string, perm os.FileMode, unmasked bool, write func(io.Writer) error) error {
+	buffered := func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 64<<10)
+		if err := write(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}
 	if name == "" {
-		if err := write(stdout); err != nil {
+		if err := buffered(stdout); err != nil {
 			return fmt.Errorf("write report: %w", err)
 		}
 		return nil
@@ -99,7 +109,7 @@ func writeReport(stdout io.Writer, name string, perm os.FileMode, unmasked bool,
 	if !unmasked {
 		w = mw
 	}
-	if err := write(w); err != nil {
+	if err := buffered(w); err != nil {
 		return fmt.Errorf("write %s: %w", name, err)
 	}
 	if err := mw.Flush(); err != nil {

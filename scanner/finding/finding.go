@@ -111,7 +111,19 @@ type Stats struct {
 	Duration   time.Duration
 	// Commits is the number of commits a git source went through.
 	Commits int
+	// LookalikesNotListed counts, when look-alikes were asked for, those
+	// over the first 100 of a file: in ByConfidence, not in Findings.
+	LookalikesNotListed int
+	// NoticesNotListed counts the notices over the first 100 of a file,
+	// counted but not kept.
+	NoticesNotListed int
 }
+
+// ListedPerFile is how many notices, and look-alikes when they are asked
+// for, a scan keeps per file: those over it are counted
+// (Stats.NoticesNotListed, Stats.LookalikesNotListed), so that no file's
+// content can make the result grow without bound.
+const ListedPerFile = 100
 
 // FilesSeen is the number of items that were scanned or skipped.
 func (s *Stats) FilesSeen() int {

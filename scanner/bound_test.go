@@ -1,0 +1,105 @@
+package scanner
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ghtoken/ghtoken/rules"
+	"github.com/ghtoken/ghtoken/rules/rulestest"
+	"github.com/ghtoken/ghtoken/scanner/finding"
+	"github.com/ghtoken/ghtoken/scanner/walk"
+)
+
+// allowDirective is the inline directive, assembled so that no source file
+// spells one out.
+var allowDirective = "ghtoken" + ":allow"
+
+func scanText(t *testing.T, name, text string, opt Options) *finding.Result {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Scan(context.Background(), &walk.Paths{Args: []string{p}}, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// What a file holds must not make the result grow without bound: look-alikes
+// are counted, and only the first of a file kept when they are asked for;
+// notices past the first of a file are counted. Before, a file of broken
+// tokens kept one finding per line in memory, shown or not, and a file of
+// directives one notice per line.
+func TestPerFileCaps(t *testing.T) {
+	const n = 3 * finding.ListedPerFile
+	var looks, dirs strings.Builder
+	for i := range n {
+		fmt.Fprintf(&looks, "x%d = %s\n", i, rulestest.Lookalike(rulestest.ClassicPAT, fmt.Sprint(i)))
+		fmt.Fprintf(&dirs, "# %s x\n", allowDirective)
+	}
+	for _, show := range []bool{false, true} {
+		res := scanText(t, "looks.txt", looks.String(), Options{Lookalikes: show, ChunkSize: 1024})
+		listed, notListed := 0, 0 // not listed is counted only when asked for
+		if show {
+			listed, notListed = finding.ListedPerFile, n-finding.ListedPerFile
+		}
+		if len(res.Findings) != listed || res.Stats.ByConfidence[rules.Lookalike] != n || res.Stats.LookalikesNotListed != notListed {
+			t.Errorf("show=%v: %d look-alikes listed, %d counted, %d not listed; want %d, %d, %d", show,
+				len(res.Findings), res.Stats.ByConfidence[rules.Lookalike], res.Stats.LookalikesNotListed, listed, n, notListed)
+		}
+	}
+	res := scanText(t, "dirs.txt", dirs.String(), Options{ChunkSize: 1024})
+	if len(res.Notices) != finding.ListedPerFile || res.Stats.NoticesNotListed != n-finding.ListedPerFile {
+		t.Errorf("%d notices listed, %d not listed; want %d, %d", len(res.Notices), res.Stats.NoticesNotListed, finding.ListedPerFile, n-finding.ListedPerFile)
+	}
+}
+
+// Directives are judged line by line as the file is read; these cases are
+// the ones where the order of directives and tokens within and across lines
+// matters. Each is scanned at several chunk sizes.
+func TestDirectivesJudgedInOrder(t *testing.T) {
+	tok := rulestest.Token(rulestest.ClassicPAT, "order")
+	look := rulestest.Lookalike(rulestest.ClassicPAT, "order")
+	allow := "# " + allowDirective
+	next := "# " + allowDirective + "-next-line"
+	tests := []struct {
+		name                 string
+		text                 string
+		findings, suppressed int
+		lookalikes           int
+		notices              []finding.NoticeCode
+	}{
+		{"after the token", "t = " + tok + " " + allow + " fixture\n", 0, 1, 0, nil},
+		{"before the token", allow + " fixture " + tok + "\n", 0, 1, 0, nil},
+		{"next line", next + " fixture\nt = " + tok + "\n", 0, 1, 0, nil},
+		{"next line, gap", next + " fixture\n\nt = " + tok + "\n", 1, 0, 0, []finding.NoticeCode{finding.NoticeUnusedDirective}},
+		{"next line at the end", "t = " + tok + "\n" + next + " fixture\n", 1, 0, 0, []finding.NoticeCode{finding.NoticeUnusedDirective}},
+		{"no reason", "t = " + tok + " " + allow + "\n", 1, 0, 0, []finding.NoticeCode{finding.NoticeMissingReason}},
+		{"look-alike uses it", "t = " + look + " " + allow + " placeholder\n", 0, 0, 0, nil},
+		{"look-alike counted", "t = " + look + "\n", 0, 0, 1, nil},
+		{"two lines, one directive", "a = " + tok + " " + allow + " fixture\nb = " + tok + "\n", 1, 1, 0, nil},
+		{"unused", "nothing " + allow + " fixture\n" + tok + "\n", 1, 0, 0, []finding.NoticeCode{finding.NoticeUnusedDirective}},
+		{"both kinds", next + " fixture\nt = " + tok + " " + allow + " fixture\n", 0, 1, 0, nil},
+	}
+	for _, tt := range tests {
+		for _, chunk := range []int{0, 16, 64} {
+			res := scanText(t, "f.txt", tt.text, Options{ChunkSize: chunk})
+			var codes []finding.NoticeCode
+			for _, n := range res.Notices {
+				codes = append(codes, n.Code)
+			}
+			if len(res.Findings) != tt.findings || res.Stats.Suppressed[finding.ByInline] != tt.suppressed ||
+				res.Stats.ByConfidence[rules.Lookalike] != tt.lookalikes || fmt.Sprint(codes) != fmt.Sprint(tt.notices) {
+				t.Errorf("%s (chunk %d): %d findings, %d suppressed, %d look-alikes, notices %v; want %d, %d, %d, %v", tt.name, chunk,
+					len(res.Findings), res.Stats.Suppressed[finding.ByInline], res.Stats.ByConfidence[rules.Lookalike], codes,
+					tt.findings, tt.suppressed, tt.lookalikes, tt.notices)
+			}
+		}
+	}
+}
