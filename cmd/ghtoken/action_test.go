@@ -161,21 +161,23 @@ func TestActionScanScript(t *testing.T) {
 		wantCalls                  []string
 		wantOutput                 string
 	}{
+		// One scan writes the log's report and the SARIF file.
 		{"clean", "", "", "0", []string{
-			"scan --ci --format github",
-			"scan --ci --format sarif -o ghtoken.sarif",
+			"scan --ci --format github --report sarif=ghtoken.sarif",
 		}, "sarif-file=ghtoken.sarif\nexit-code=0\n"},
-		{"findings, extra args and a baseline", "--strict  src", "base line.json", "1", []string{
-			"scan --ci --format github --strict src --baseline base line.json",
-			"scan --ci --format sarif -o ghtoken.sarif --strict src --baseline base line.json",
+		{"findings, extra args and a baseline", "--strict  *", "base line.json", "1", []string{
+			"scan --ci --format github --report sarif=ghtoken.sarif --strict * --baseline base line.json",
 		}, "sarif-file=ghtoken.sarif\nexit-code=1\n"},
-		{"error skips SARIF", "", "", "2", []string{"scan --ci --format github"}, "exit-code=2\n"},
+		{"error uploads no SARIF", "", "", "2", []string{"scan --ci --format github --report sarif=ghtoken.sarif"}, "exit-code=2\n"},
 	} {
 		for _, sh := range shells {
 			t.Run(strings.Join(sh, " ")+"/"+tc.name, func(t *testing.T) {
 				dir := t.TempDir()
 				calls := filepath.Join(dir, "calls")
-				stub := "#!/bin/sh\nfor a in \"$@\"; do printf '%s|' \"$a\"; done >> " + calls + "\necho >> " + calls + "\nexit " + tc.code + "\n"
+				// The stub logs its arguments and, like ghtoken, writes
+				// the --report file.
+				stub := "#!/bin/sh\nfor a in \"$@\"; do printf '%s|' \"$a\"; case $a in sarif=*) : > \"${a#sarif=}\";; esac; done >> " + calls +
+					"\necho >> " + calls + "\nexit " + tc.code + "\n"
 				if err := os.WriteFile(filepath.Join(dir, "ghtoken"), []byte(stub), 0o755); err != nil {
 					t.Fatal(err)
 				}
