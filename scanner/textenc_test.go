@@ -3,6 +3,7 @@ package scanner
 import (
 	"bytes"
 	"encoding/binary"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -162,5 +163,33 @@ func TestFakeBOM(t *testing.T) {
 		if len(got) != 1 || got[0].secret != ghp || got[0].Encoding != "" {
 			t.Errorf("%q: %+v", bom, got)
 		}
+	}
+}
+
+// BenchmarkBinary scans random bytes (read as binary: prefixed tokens only)
+// next to the same amount of source-like text, in MB/s.
+func BenchmarkBinary(b *testing.B) {
+	rnd := rand.New(rand.NewPCG(3, 4))
+	random := make([]byte, 16<<20)
+	for i := range random {
+		random[i] = byte(rnd.Uint32())
+	}
+	random[0] = 0
+	text := bytes.Repeat([]byte("\tif err := w.Write(buf[:n]); err != nil { return fmt.Errorf(\"write: %w\", err) }\n"), (16<<20)/80)
+	for _, c := range []struct {
+		name string
+		data []byte
+	}{{"random", random}, {"text", text}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.data)))
+			var buf []byte
+			for b.Loop() {
+				var info streamInfo
+				info, buf, _ = scanStream(bytes.NewReader(c.data), "", defaultChunkSize, buf, func(streamMatch) {})
+				if info.binary != (c.name == "random") {
+					b.Fatalf("binary = %v", info.binary)
+				}
+			}
+		})
 	}
 }
