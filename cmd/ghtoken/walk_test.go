@@ -103,6 +103,21 @@ func TestWalkScansWhatGitWouldCommit(t *testing.T) {
 	}
 }
 
+// TestWalkDirectoryWithSiblings: a directory is entered although names
+// that sort between "pkg" and "pkg/" ("pkg.go", "pkg-x/") are listed too.
+func TestWalkDirectoryWithSiblings(t *testing.T) {
+	tok := "${ghp:sibling}\n"
+	dir := gitTree(t, map[string]string{
+		"pkg.go": tok, "pkg-x/a": tok, "pkg+y": tok, "pkg/inside.go": tok, "pkg/sub/deeper.go": tok,
+	})
+	gitIn(t, dir, "add", "-A")
+	code, got, stderr := scannedPaths(t, dir)
+	want := []string{"pkg+y", "pkg-x/a", "pkg.go", "pkg/inside.go", "pkg/sub/deeper.go"}
+	if code != exitFindings || !slices.Equal(got, want) {
+		t.Errorf("code %d, scanned %q, want %q\n%s", code, got, want, stderr)
+	}
+}
+
 // TestWalkSubdirectoryOfRepository: a subdirectory is scanned with the rules
 // git applies there, patterns of the top's .gitignore included.
 func TestWalkSubdirectoryOfRepository(t *testing.T) {

@@ -13,13 +13,20 @@ import (
 // and in a/) and random paths into a directory outside any repository, walks
 // it, and compares the files walked with the files git ls-files --others
 // --exclude-standard lists for the same tree. Git is the reference: any
-// difference is a bug in the walk's matcher.
+// difference is a bug in the walk's matcher. The directory is then made a
+// repository and walked again, which must give git's list too (there the
+// walk follows git's list and must enter every directory it names).
 func FuzzIgnoreMatchesGit(f *testing.F) {
 	gitOthers := newGitLister(f)
 	if gitOthers == nil {
 		f.Skip("git is not installed")
 	}
-	paths := "config/example.env\nconfig/x\nfoo/bar/a\nfoo/bar/baz/b\nfoo/o/c\ndeep/f\ndeep/d/g\nxy.dat\nay.dat\na/b/c.log\na/keep.log\n#x\n!y\nt \n"
+	home := f.TempDir()
+	f.Setenv("HOME", home)
+	f.Setenv("XDG_CONFIG_HOME", home)
+	f.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	paths := "config/example.env\nconfig/x\nfoo/bar/a\nfoo/bar/baz/b\nfoo/o/c\ndeep/f\ndeep/d/g\nxy.dat\nay.dat\na/b/c.log\na/keep.log\n#x\n!y\nt \n" +
+		"p.go\np-x/a\np/q\np/r/s\n"
 	f.Add([]byte("config/*\n!config/example.env\n"), []byte(""), paths)
 	f.Add([]byte("foo/**\n!foo/bar/\n!foo/bar/**\n"), []byte("*.log\n!keep.log\n"), paths)
 	f.Add([]byte("deep/**/\n[!x]y.dat\n"), []byte("/b/\n"), paths)
@@ -53,7 +60,13 @@ func FuzzIgnoreMatchesGit(f *testing.F) {
 		ours := walked(t, dir)
 		theirs := gitOthers(t, dir)
 		if !slices.Equal(ours, theirs) {
-			t.Errorf("top .gitignore %q, a/.gitignore %q:\nwalked %q\ngit    %q", top, sub, ours, theirs)
+			t.Fatalf("top .gitignore %q, a/.gitignore %q:\nwalked %q\ngit    %q", top, sub, ours, theirs)
+		}
+		if out, err := exec.Command("git", "init", "-q", dir).CombinedOutput(); err != nil {
+			t.Fatalf("git init: %v\n%s", err, out)
+		}
+		if inRepo := walked(t, dir); !slices.Equal(inRepo, theirs) {
+			t.Errorf("top .gitignore %q, a/.gitignore %q, in a repository:\nwalked %q\ngit    %q", top, sub, inRepo, theirs)
 		}
 	})
 }

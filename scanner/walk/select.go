@@ -49,11 +49,16 @@ func (s *selection) dir(rel string) bool {
 	case s.all:
 		return true
 	case s.git:
-		// Entered when git lists it (a submodule, or a nested
-		// repository as "rel/") or anything below it.
+		// Entered when git lists it (a submodule) or anything below
+		// it (a nested repository is listed as "rel/"). Siblings such
+		// as "rel.go" and "rel-x/f" sort between "rel" and "rel/":
+		// look for "rel/" itself.
 		sub := s.sub(rel)
-		i, found := slices.BinarySearch(s.list, sub)
-		return found || (i < len(s.list) && strings.HasPrefix(s.list[i], sub+"/"))
+		if _, found := slices.BinarySearch(s.list, sub); found {
+			return true
+		}
+		i, _ := slices.BinarySearch(s.list, sub+"/")
+		return i < len(s.list) && strings.HasPrefix(s.list[i], sub+"/")
 	}
 	return !s.stack.Ignored(rel, true)
 }
