@@ -20,7 +20,7 @@ func BenchmarkVerify(b *testing.B) {
 		toks[i] = tok(rulestest.ClassicPAT, fmt.Sprint(i))
 	}
 	for _, latency := range []time.Duration{0, 5 * time.Millisecond} {
-		for _, conc := range []int{1, DefaultConcurrency} {
+		for _, conc := range []int{1, defaultConcurrency} {
 			b.Run(fmt.Sprintf("latency=%s/concurrency=%d", latency, conc), func(b *testing.B) {
 				c, _ := newTestClient(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					time.Sleep(latency)

@@ -14,30 +14,30 @@ import (
 	"time"
 )
 
-// DefaultBaseURL is the API of github.com. GitHub Enterprise Server serves the
+// defaultBaseURL is the API of github.com. GitHub Enterprise Server serves the
 // same API at https://HOST/api/v3.
-const DefaultBaseURL = "https://api.github.com"
+const defaultBaseURL = "https://api.github.com"
 
-// APIVersion is the REST API version every request asks for.
-const APIVersion = "2022-11-28"
+// apiVersion is the REST API version every request asks for.
+const apiVersion = "2022-11-28"
 
 // Defaults for the zero values of Client's fields.
 const (
-	DefaultConcurrency = 4
-	DefaultTimeout     = 10 * time.Second
-	DefaultMaxWait     = 60 * time.Second
+	defaultConcurrency = 4
+	defaultTimeout     = 10 * time.Second
+	defaultMaxWait     = 60 * time.Second
 )
 
-// ParseBaseURL checks an API base given by the person running the tool. It
+// parseBaseURL checks an API base given by the person running the tool. It
 // must be an absolute https URL, or http when the host is loopback (a test
 // server or a local proxy): a token must never travel in clear text.
-func ParseBaseURL(s string) (*url.URL, error) {
+func parseBaseURL(s string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimRight(s, "/"))
 	if err != nil {
 		return nil, fmt.Errorf("github api url %q: %w", s, err)
 	}
 	if u.Host == "" || u.Opaque != "" {
-		return nil, fmt.Errorf("github api url %q: want an absolute URL such as %s or https://HOST/api/v3", s, DefaultBaseURL)
+		return nil, fmt.Errorf("github api url %q: want an absolute URL such as %s or https://HOST/api/v3", s, defaultBaseURL)
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("github api url %q: must not carry credentials, a query or a fragment", s)
@@ -66,7 +66,7 @@ func isLoopback(host string) bool {
 // means its default. A Client is safe for concurrent use; Verify and Revoke
 // share its rate-limit state, so a limit met by one is honoured by the other.
 type Client struct {
-	// BaseURL is the API root, as checked by ParseBaseURL.
+	// BaseURL is the API root, as checked by parseBaseURL.
 	BaseURL *url.URL
 	// HTTP sends the requests; nil means a client with no redirects. A
 	// caller-supplied client's CheckRedirect is replaced on a copy: a
@@ -93,12 +93,12 @@ type Client struct {
 	limitReason string
 }
 
-// NewClient returns a client for the API at base ("" means DefaultBaseURL).
+// NewClient returns a client for the API at base ("" means defaultBaseURL).
 func NewClient(base, userAgent string) (*Client, error) {
 	if base == "" {
-		base = DefaultBaseURL
+		base = defaultBaseURL
 	}
-	u, err := ParseBaseURL(base)
+	u, err := parseBaseURL(base)
 	if err != nil {
 		return nil, err
 	}
@@ -118,21 +118,21 @@ func (c *Client) concurrency() int {
 	if c.Concurrency > 0 {
 		return c.Concurrency
 	}
-	return DefaultConcurrency
+	return defaultConcurrency
 }
 
 func (c *Client) timeout() time.Duration {
 	if c.Timeout > 0 {
 		return c.Timeout
 	}
-	return DefaultTimeout
+	return defaultTimeout
 }
 
 func (c *Client) maxWait() time.Duration {
 	if c.MaxWait > 0 {
 		return c.MaxWait
 	}
-	return DefaultMaxWait
+	return defaultMaxWait
 }
 
 func (c *Client) clock() time.Time {
@@ -172,7 +172,7 @@ func (c *Client) newRequest(ctx context.Context, method, path string, body io.Re
 		return nil, err
 	}
 	req.Header.Set("Accept", "application/vnd.github+json")
-	req.Header.Set("X-GitHub-Api-Version", APIVersion)
+	req.Header.Set("X-GitHub-Api-Version", apiVersion)
 	ua := c.UserAgent
 	if ua == "" {
 		ua = "ghtoken"

@@ -104,7 +104,7 @@ func TestVerifyStatuses(t *testing.T) {
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tk := bearer(r)
 		seen.add(tk)
-		if r.Header.Get("X-GitHub-Api-Version") != APIVersion || r.Header.Get("User-Agent") != "ghtoken-test" ||
+		if r.Header.Get("X-GitHub-Api-Version") != apiVersion || r.Header.Get("User-Agent") != "ghtoken-test" ||
 			!strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") || r.Method != http.MethodGet {
 			bad.Store(fmt.Sprintf("bad request headers: %v", r.Header))
 		}
@@ -378,13 +378,13 @@ func TestVerifyCancelled(t *testing.T) {
 
 func TestParseBaseURL(t *testing.T) {
 	for _, ok := range []string{"https://api.github.com", "https://ghe.example.com/api/v3/", "http://127.0.0.1:8080", "http://localhost:1/api/v3", "http://[::1]:9"} {
-		if _, err := ParseBaseURL(ok); err != nil {
-			t.Errorf("ParseBaseURL(%q): %v", ok, err)
+		if _, err := parseBaseURL(ok); err != nil {
+			t.Errorf("parseBaseURL(%q): %v", ok, err)
 		}
 	}
 	for _, bad := range []string{"http://api.github.com", "http://10.0.0.1", "ftp://x", "api.github.com", "https://u:p@ghe.example", "https://x?y=1", "", "file:///etc"} {
-		if _, err := ParseBaseURL(bad); err == nil {
-			t.Errorf("ParseBaseURL(%q) accepted", bad)
+		if _, err := parseBaseURL(bad); err == nil {
+			t.Errorf("parseBaseURL(%q) accepted", bad)
 		}
 	}
 	c, err := NewClient("https://ghe.example.com/api/v3/", "")

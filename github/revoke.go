@@ -10,9 +10,9 @@ import (
 	"github.com/ghtoken/ghtoken/rules"
 )
 
-// MaxRevokeBatch is the most tokens GitHub's credential revocation API takes
+// maxRevokeBatch is the most tokens GitHub's credential revocation API takes
 // in one request.
-const MaxRevokeBatch = 1000
+const maxRevokeBatch = 1000
 
 // Revocable reports whether POST /credentials/revoke accepts tokens of rule
 // r, and if not, how such a token is revoked instead.
@@ -51,7 +51,7 @@ type Batch struct {
 }
 
 // Revoke asks GitHub to revoke tokens through POST /credentials/revoke, in
-// requests of at most MaxRevokeBatch tokens, one request at a time. The
+// requests of at most maxRevokeBatch tokens, one request at a time. The
 // requests are unauthenticated, as the API requires (an authenticated one is
 // refused). It does not filter: callers pass only tokens Revocable accepts
 // and only after the person running the tool confirmed. Revocation cannot be
@@ -62,8 +62,8 @@ type Batch struct {
 // BatchNotSent.
 func (c *Client) Revoke(ctx context.Context, tokens []string) []Batch {
 	var out []Batch
-	for first := 0; first < len(tokens); first += MaxRevokeBatch {
-		n := min(MaxRevokeBatch, len(tokens)-first)
+	for first := 0; first < len(tokens); first += maxRevokeBatch {
+		n := min(maxRevokeBatch, len(tokens)-first)
 		out = append(out, c.revokeBatch(ctx, tokens[first:first+n], Batch{First: first, Count: n}))
 	}
 	return out

@@ -131,7 +131,7 @@ var confidenceBadge = map[rules.Confidence]string{
 	rules.High: "🔴 high", rules.Medium: "🟠 medium", rules.Low: "🟡 low", rules.Lookalike: "⚪ look-alike",
 }
 
-// writeStepSummary writes the Markdown job summary: a headline, a table of
+// WriteStepSummary writes the Markdown job summary: a headline, a table of
 // findings (masked tokens) and what the suppressions removed.
 func WriteStepSummary(w io.Writer, r *Report) error {
 	ew := &errWriter{w: w}

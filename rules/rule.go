@@ -30,16 +30,6 @@ func (c Confidence) String() string {
 	return confidenceNames[c]
 }
 
-// ParseConfidence is the inverse of String.
-func ParseConfidence(s string) (Confidence, error) {
-	for i, n := range confidenceNames {
-		if n == s {
-			return Confidence(i), nil
-		}
-	}
-	return 0, fmt.Errorf("unknown confidence %q (want lookalike, low, medium or high)", s)
-}
-
 // Kind groups rules by what the token grants, which decides the advice.
 type Kind int
 

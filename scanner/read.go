@@ -66,18 +66,14 @@ type streamInfo struct {
 	binary bool
 }
 
-// scanStream reads r to the end in chunks of chunkSize bytes, using buf
-// (grown as needed) as its only buffer, and calls emit for each match. It
-// returns what it read. UTF-16 text is transcoded first (see decodeText), and
-// its bytes are also searched as they are (see rawScan). Binary content is
-// searched for prefixed tokens only (see rules.Options.PrefixedOnly).
-func scanStream(r io.Reader, path string, chunkSize int, buf []byte, emit func(streamMatch)) (streamInfo, []byte, error) {
-	return scanStreamDirectives(r, path, chunkSize, buf, nil, emit)
-}
-
-// scanStreamDirectives is scanStream that also appends the inline
-// directives it finds, with their positions, to dirs.found (dirs may be nil).
-// Matches come in offset order, then those of the raw bytes of UTF-16 text.
+// scanStreamDirectives reads r to the end in chunks of chunkSize bytes, using
+// buf (grown as needed) as its only buffer, and calls emit for each match. It
+// returns what it read. UTF-16 text is transcoded first, and its bytes are
+// also searched as they are (see rawScan). Binary content is searched for
+// prefixed tokens only (see rules.Options.PrefixedOnly). It also appends the
+// inline directives it finds, with their positions, to dirs.found (dirs may
+// be nil). Matches come in offset order, then those of the raw bytes of
+// UTF-16 text.
 func scanStreamDirectives(r io.Reader, path string, chunkSize int, buf []byte, dirs *directiveSink, emit func(streamMatch)) (streamInfo, []byte, error) {
 	raw := &countingReader{r: r}
 	var info streamInfo

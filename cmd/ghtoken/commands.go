@@ -5,6 +5,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/ghtoken/ghtoken/report"
 )
 
 // flagDef is one flag of one command. The parser, --help, the README's flag
@@ -273,7 +275,7 @@ var rulesCommand = &command{
 	lines:    []usageLine{{"rules [--format json]", "list the rules, what they match and their advice"}},
 	about:    `Lists every rule: its id (used in reports and baselines), what it matches, the confidence of a confirmed match, and its remediation advice.`,
 	groups: []flagGroup{{title: "Flags", flags: []*flagDef{
-		{name: "format", arg: "FORMAT", values: []string{"text", "json"}, help: "output format: text (default) or json", bind: flagFormat.bind}}}},
+		{name: "format", arg: "FORMAT", values: report.RuleFormats, help: "output format: text (default) or json", bind: flagFormat.bind}}}},
 	exit: "Exit status: 0, or 2 on error.",
 	run:  (*env).rules,
 }

@@ -88,7 +88,7 @@ func temporaryBuild(exe string) bool {
 // hookPath returns where the repository's pre-commit hook lives.
 func (e *env) hookPath() (string, error) {
 	g := gitsource.Git{Dir: e.dir}
-	p, err := g.GitPath(e.ctx, "hooks/pre-commit")
+	p, err := g.PathInGitDir(e.ctx, "hooks/pre-commit")
 	if err != nil {
 		return "", err
 	}

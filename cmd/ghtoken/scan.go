@@ -105,7 +105,7 @@ func (e *env) runScan(paths []string, f *flagValues, useBaseline bool) (*report.
 	if f.gitMode() && e.dir != "" {
 		rootOf = []string{e.dir} // git modes take no PATH: the repository is where git runs
 	}
-	sup, err := suppress.LoadSuppressions(scanRoot(rootOf), f.ignoreFile, baseline)
+	sup, err := suppress.Load(scanRoot(rootOf), f.ignoreFile, baseline)
 	if err != nil {
 		return nil, err
 	}

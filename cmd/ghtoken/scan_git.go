@@ -56,7 +56,7 @@ func (e *env) scanGit(f *flagValues, paths []string, opt scanner.Options, sup *s
 		if f.ci {
 			var desc string
 			ci := gitsource.CI{Getenv: e.getenv, ReadFile: os.ReadFile}
-			if rg, desc, err = ci.CIRange(e.ctx, g); err != nil {
+			if rg, desc, err = ci.Range(e.ctx, g); err != nil {
 				return nil, err
 			}
 			fmt.Fprintf(e.stderr, "ghtoken: --ci: %s\n", desc)
@@ -173,7 +173,7 @@ func rangeSuppressions(e *env, rg *gitsource.Range, f *flagValues, sup *suppress
 	if err != nil {
 		return nil, nil, err
 	}
-	base, err := suppress.LoadSuppressionsWith(sup.Root, f.ignoreFile, bp, read)
+	base, err := suppress.LoadWith(sup.Root, f.ignoreFile, bp, read)
 	if err != nil {
 		return nil, nil, err
 	}

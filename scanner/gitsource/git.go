@@ -246,9 +246,9 @@ func (l *limitedBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// GitPath returns git's path for name inside the repository's git directory
+// PathInGitDir returns git's path for name inside the repository's git directory
 // (git rev-parse --git-path), which honours core.hooksPath for "hooks".
-func (g *Git) GitPath(ctx context.Context, name string) (string, error) {
+func (g *Git) PathInGitDir(ctx context.Context, name string) (string, error) {
 	args := []string{"rev-parse", "--git-path", name}
 	cmd := g.command(ctx, args...)
 	// The hooks directory is asked for by the repository's owner, to

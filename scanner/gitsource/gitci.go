@@ -84,7 +84,7 @@ type ghEvent struct {
 
 func isZeroID(s string) bool { return strings.Trim(s, "0") == "" }
 
-// CIRange chooses the commits a CI job should scan and describes its choice:
+// Range chooses the commits a CI job should scan and describes its choice:
 //
 //   - GitHub Actions pull_request: base commit of the pull request (event's
 //     pull_request.base.sha, else origin/$GITHUB_BASE_REF) to HEAD;
@@ -100,7 +100,7 @@ func isZeroID(s string) bool { return strings.Trim(s, "0") == "" }
 //     commits not on origin/$CI_DEFAULT_BRANCH.
 //
 // A base that is not in the clone is an error that says how to fetch it.
-func (ci CI) CIRange(ctx context.Context, g Git) (*Range, string, error) {
+func (ci CI) Range(ctx context.Context, g Git) (*Range, string, error) {
 	get := ci.Getenv
 	switch {
 	case get("GITHUB_ACTIONS") == "true":

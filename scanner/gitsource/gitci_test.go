@@ -72,7 +72,7 @@ func TestCIRange(t *testing.T) {
 		{"gitlab new branch", map[string]string{"GITLAB_CI": "true", "CI_COMMIT_BEFORE_SHA": zero, "CI_DEFAULT_BRANCH": "main", "CI_COMMIT_BRANCH": "topic"}, "", "not on the default branch", 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rg, desc, err := ciEnv(tc.env, tc.event).CIRange(context.Background(), r.g())
+			rg, desc, err := ciEnv(tc.env, tc.event).Range(context.Background(), r.g())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -94,11 +94,11 @@ func TestCIRange(t *testing.T) {
 	}
 
 	var he *HintError
-	if _, _, err := ciEnv(map[string]string{}, "").CIRange(context.Background(), r.g()); !errors.As(err, &he) {
+	if _, _, err := ciEnv(map[string]string{}, "").Range(context.Background(), r.g()); !errors.As(err, &he) {
 		t.Errorf("outside CI: %v, want an error with a hint", err)
 	}
 	ev := with(gh, "GITHUB_EVENT_NAME", "schedule")
-	if _, _, err := ciEnv(ev, "{}").CIRange(context.Background(), r.g()); err == nil {
+	if _, _, err := ciEnv(ev, "{}").Range(context.Background(), r.g()); err == nil {
 		t.Errorf("schedule event: no error")
 	}
 }
@@ -111,7 +111,7 @@ func TestCIShallowCloneWithoutBase(t *testing.T) {
 		t.Fatalf("clone: %v\n%s", err, out)
 	}
 	env := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": "event.json"}
-	_, _, err := ciEnv(env, `{"pull_request":{"base":{"sha":"`+base+`"}}}`).CIRange(context.Background(), Git{Dir: clone})
+	_, _, err := ciEnv(env, `{"pull_request":{"base":{"sha":"`+base+`"}}}`).Range(context.Background(), Git{Dir: clone})
 	var he *HintError
 	if !errors.As(err, &he) || !strings.Contains(he.Hint, "fetch-depth: 0") || !strings.Contains(err.Error(), "shallow") {
 		t.Errorf("shallow clone without the base: %v, want an error saying how to fetch", err)
@@ -181,7 +181,7 @@ func TestCIPullRequestTargetScansTheHead(t *testing.T) {
 	event := func(head string) string {
 		return `{"pull_request":{"number":7,"base":{"sha":"` + base + `","ref":"main"},"head":{"sha":"` + head + `"}}}`
 	}
-	rg, desc, err := ciEnv(env, event(head)).CIRange(context.Background(), r.g())
+	rg, desc, err := ciEnv(env, event(head)).Range(context.Background(), r.g())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestCIPullRequestTargetScansTheHead(t *testing.T) {
 		t.Errorf("%q: %d commits, findings %+v, want 2 and %+v", desc, rg.Commits, got, want)
 	}
 
-	_, _, err = ciEnv(env, event(strings.Repeat("1", 40))).CIRange(context.Background(), r.g())
+	_, _, err = ciEnv(env, event(strings.Repeat("1", 40))).Range(context.Background(), r.g())
 	var he *HintError
 	if !errors.As(err, &he) || !strings.Contains(err.Error(), "not in the clone") || !strings.Contains(he.Hint, "pull/7/head") {
 		t.Errorf("head not in the clone: %v, want an error saying how to check it out", err)
@@ -206,7 +206,7 @@ func TestCIForcePushFallsBackToTheDefaultBranch(t *testing.T) {
 	gone := strings.Repeat("2", 40)
 	env := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": "event.json"}
 	event := `{"before":"` + gone + `","forced":true,"ref":"refs/heads/topic","repository":{"default_branch":"main"}}`
-	rg, desc, err := ciEnv(env, event).CIRange(context.Background(), r.g())
+	rg, desc, err := ciEnv(env, event).Range(context.Background(), r.g())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +217,7 @@ func TestCIForcePushFallsBackToTheDefaultBranch(t *testing.T) {
 	}
 	// Without "forced", a missing before commit is still an error.
 	event = `{"before":"` + gone + `","ref":"refs/heads/topic","repository":{"default_branch":"main"}}`
-	if _, _, err := ciEnv(env, event).CIRange(context.Background(), r.g()); err == nil {
+	if _, _, err := ciEnv(env, event).Range(context.Background(), r.g()); err == nil {
 		t.Errorf("a before commit missing without a force push: no error")
 	}
 }

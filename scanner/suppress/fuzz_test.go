@@ -24,7 +24,7 @@ func FuzzParseIgnoreFile(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ig, err := ParseIgnoreFile("f", data)
+		ig, err := parseIgnoreFile("f", data)
 		if err != nil {
 			var fe *FileError
 			if !errors.As(err, &fe) || fe.Path != "f" || fe.Line < 1 || fe.Line > bytes.Count(data, []byte{'\n'})+1 {
@@ -52,7 +52,7 @@ func FuzzParseBaseline(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		b, err := ParseBaseline("b", data)
+		b, err := parseBaseline("b", data)
 		if err != nil {
 			var fe *FileError
 			if !errors.As(err, &fe) || fe.Line < 1 || fe.Line > bytes.Count(data, []byte{'\n'})+1 {
@@ -73,7 +73,7 @@ func FuzzParseSecretScanning(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := ParseSecretScanning("s.yml", data)
+		s, err := parseSecretScanning("s.yml", data)
 		if err != nil {
 			var fe *FileError
 			if !errors.As(err, &fe) || fe.Path != "s.yml" {

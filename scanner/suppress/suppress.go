@@ -81,9 +81,9 @@ const IgnoreFileName = ".ghtokenignore"
 // the scan root.
 const SecretScanningFile = ".github/secret_scanning.yml"
 
-// ParseIgnoreFile parses the content of a .ghtokenignore called name. A
+// parseIgnoreFile parses the content of a .ghtokenignore called name. A
 // syntax error is a *FileError.
-func ParseIgnoreFile(name string, data []byte) (*IgnoreFile, error) {
+func parseIgnoreFile(name string, data []byte) (*IgnoreFile, error) {
 	f := &IgnoreFile{Path: name}
 	var patterns bytes.Buffer
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -177,12 +177,12 @@ func checkFingerprint(fp string) error {
 	case !ok || !strings.EqualFold(prefix, "sha256"):
 		return fmt.Errorf("malformed fingerprint %q: want sha256: and 64 hex digits, as ghtoken prints it", short(fp))
 	case prefix != "sha256":
-		return fmt.Errorf("fingerprint %q: write the prefix as lower-case sha256:", short(fp))
+		return fmt.Errorf("fingerprint %q: write the sha256 prefix in lower case", short(fp))
 	case len(hexPart) != 64:
 		return fmt.Errorf("malformed fingerprint %q: want sha256: and 64 hex digits, as ghtoken prints it", short(fp))
 	}
 	if _, err := hex.DecodeString(hexPart); err != nil || strings.ToLower(hexPart) != hexPart {
-		return fmt.Errorf("malformed fingerprint %q: want 64 lower-case hex digits after sha256:", short(fp))
+		return fmt.Errorf("malformed fingerprint %q: want 64 lower-case hex digits after the sha256 prefix", short(fp))
 	}
 	return nil
 }
@@ -236,9 +236,9 @@ type SecretScanning struct {
 	patterns    *ignore.File
 }
 
-// ParseSecretScanning parses .github/secret_scanning.yml. Unknown keys and
+// parseSecretScanning parses .github/secret_scanning.yml. Unknown keys and
 // YAML errors are a *FileError.
-func ParseSecretScanning(name string, data []byte) (*SecretScanning, error) {
+func parseSecretScanning(name string, data []byte) (*SecretScanning, error) {
 	var doc struct {
 		PathsIgnore []string `yaml:"paths-ignore"`
 	}
@@ -319,9 +319,9 @@ func NewBaselineDoc(res *finding.Result) *BaselineDoc {
 	return doc
 }
 
-// ParseBaseline parses a baseline file. Unknown keys, a wrong version and a
+// parseBaseline parses a baseline file. Unknown keys, a wrong version and a
 // malformed fingerprint are a *FileError with the line of the problem.
-func ParseBaseline(name string, data []byte) (*Baseline, error) {
+func parseBaseline(name string, data []byte) (*Baseline, error) {
 	lineAt := func(off int64) int { return 1 + bytes.Count(data[:min(int(off), len(data))], []byte{'\n'}) }
 	fail := func(off int64, format string, args ...any) error {
 		return &FileError{Path: name, Line: lineAt(off), Reason: fmt.Sprintf(format, args...)}
@@ -423,22 +423,22 @@ func jsonError(name string, data []byte, dec *json.Decoder, err error) error {
 	return &FileError{Path: name, Line: 1 + bytes.Count(data[:min(int(off), len(data))], []byte{'\n'}), Reason: reason}
 }
 
-// LoadSuppressions reads the suppression files that apply to a scan rooted
+// Load reads the suppression files that apply to a scan rooted
 // at root: root/.ghtokenignore (or ignorePath when not empty) and
 // root/.github/secret_scanning.yml, each only if it exists, and the baseline
 // at baselinePath when not empty. A file that exists but is malformed is an
 // error (a *FileError), never a partial read.
-func LoadSuppressions(root, ignorePath, baselinePath string) (*Suppressions, error) {
-	return LoadSuppressionsWith(root, ignorePath, baselinePath, ReadFile)
+func Load(root, ignorePath, baselinePath string) (*Suppressions, error) {
+	return LoadWith(root, ignorePath, baselinePath, readFile)
 }
 
 // ReadFunc reads a suppression file: its content and true, or false when it
-// does not exist and need not (must is false). LoadSuppressionsWith uses it
+// does not exist and need not (must is false). LoadWith uses it
 // to read the files from somewhere else than the file system (a commit).
 type ReadFunc func(path string, must bool) ([]byte, bool, error)
 
-// ReadFile is the ReadFunc of the file system.
-func ReadFile(p string, must bool) ([]byte, bool, error) {
+// readFile is the ReadFunc of the file system.
+func readFile(p string, must bool) ([]byte, bool, error) {
 	data, err := os.ReadFile(p)
 	switch {
 	case err == nil:
@@ -449,8 +449,8 @@ func ReadFile(p string, must bool) ([]byte, bool, error) {
 	return nil, false, fmt.Errorf("read %s: %w", p, err)
 }
 
-// LoadSuppressionsWith is LoadSuppressions with the files read by read.
-func LoadSuppressionsWith(root, ignorePath, baselinePath string, read ReadFunc) (*Suppressions, error) {
+// LoadWith is Load with the files read by read.
+func LoadWith(root, ignorePath, baselinePath string, read ReadFunc) (*Suppressions, error) {
 	s := &Suppressions{Root: root}
 	ip := ignorePath
 	if ip == "" {
@@ -459,7 +459,7 @@ func LoadSuppressionsWith(root, ignorePath, baselinePath string, read ReadFunc) 
 	if data, ok, err := read(ip, ignorePath != ""); err != nil {
 		return nil, err
 	} else if ok {
-		f, err := ParseIgnoreFile(displayPath(ip), data)
+		f, err := parseIgnoreFile(displayPath(ip), data)
 		if err != nil {
 			return nil, err
 		}
@@ -473,7 +473,7 @@ func LoadSuppressionsWith(root, ignorePath, baselinePath string, read ReadFunc) 
 	if data, ok, err := read(sp, false); err != nil {
 		return nil, err
 	} else if ok {
-		f, err := ParseSecretScanning(displayPath(sp), data)
+		f, err := parseSecretScanning(displayPath(sp), data)
 		if err != nil {
 			return nil, err
 		}
@@ -484,7 +484,7 @@ func LoadSuppressionsWith(root, ignorePath, baselinePath string, read ReadFunc) 
 		if err != nil || !ok {
 			return s, err
 		}
-		b, err := ParseBaseline(displayPath(baselinePath), data)
+		b, err := parseBaseline(displayPath(baselinePath), data)
 		if err != nil {
 			return nil, err
 		}

@@ -155,7 +155,7 @@ func TestInlineDirectiveLongLine(t *testing.T) {
 func TestParseIgnoreFile(t *testing.T) {
 	fp := rules.Fingerprint(rulestest.Token("ghp", "1"))
 	good := "# comment\n\nvendor/\n*.pem\n!keep.pem\n" + fp + " test fixture, revoked expires=2030-01-31\n"
-	f, err := ParseIgnoreFile(".ghtokenignore", []byte(good))
+	f, err := parseIgnoreFile(".ghtokenignore", []byte(good))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,16 +182,16 @@ func TestParseIgnoreFile(t *testing.T) {
 		{"ok/\n# c\nsrc/a[b.txt\n", ".ghtokenignore:3: path pattern cannot be used"},
 	}
 	for _, b := range bad {
-		_, err := ParseIgnoreFile(".ghtokenignore", []byte(b.text))
+		_, err := parseIgnoreFile(".ghtokenignore", []byte(b.text))
 		var fe *FileError
 		if !errors.As(err, &fe) || !strings.HasPrefix(err.Error(), b.want) {
-			t.Errorf("ParseIgnoreFile(%q) = %v, want prefix %q", b.text, err, b.want)
+			t.Errorf("parseIgnoreFile(%q) = %v, want prefix %q", b.text, err, b.want)
 		}
 	}
 }
 
 func TestParseSecretScanning(t *testing.T) {
-	s, err := ParseSecretScanning("s.yml", []byte("paths-ignore:\n  - \"docs/**\"\n  - 'test/fixtures/*.env'\n"))
+	s, err := parseSecretScanning("s.yml", []byte("paths-ignore:\n  - \"docs/**\"\n  - 'test/fixtures/*.env'\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,10 +204,10 @@ func TestParseSecretScanning(t *testing.T) {
 		{"paths-ignore:\n  - [a, b]\n", "s.yml:2: "},
 		{"paths-ignore:\n  - \"x[y\"\n", "s.yml: paths-ignore pattern \"x[y\" cannot be used"},
 	} {
-		_, err := ParseSecretScanning("s.yml", []byte(b.text))
+		_, err := parseSecretScanning("s.yml", []byte(b.text))
 		var fe *FileError
 		if !errors.As(err, &fe) || !strings.HasPrefix(err.Error(), b.want) {
-			t.Errorf("ParseSecretScanning(%q) = %v, want prefix %q", b.text, err, b.want)
+			t.Errorf("parseSecretScanning(%q) = %v, want prefix %q", b.text, err, b.want)
 		}
 	}
 }
@@ -215,9 +215,9 @@ func TestParseSecretScanning(t *testing.T) {
 func TestParseBaseline(t *testing.T) {
 	fp := rules.Fingerprint(rulestest.Token("ghp", "1"))
 	good := `{"version": 1, "findings": [{"fingerprint": "` + fp + `", "rule": "github-pat-classic", "paths": ["a"]}]}`
-	b, err := ParseBaseline("b.json", []byte(good))
+	b, err := parseBaseline("b.json", []byte(good))
 	if err != nil || !b.Fingerprints[fp] || len(b.Fingerprints) != 1 {
-		t.Fatalf("ParseBaseline = %+v, %v", b, err)
+		t.Fatalf("parseBaseline = %+v, %v", b, err)
 	}
 	for _, c := range []struct{ text, want string }{
 		{"{\n\"version\": 1,\n\"findings\": [\n{\"fingerprint\": \"" + fp + "\"},\n{\"fingerprint\": \"sha256:00\"}\n]}", "b.json:5: malformed fingerprint"},
@@ -228,10 +228,10 @@ func TestParseBaseline(t *testing.T) {
 		{"[]", "b.json:1: want \"{\""},
 		{"{}", "b.json:1: not a ghtoken baseline"},
 	} {
-		_, err := ParseBaseline("b.json", []byte(c.text))
+		_, err := parseBaseline("b.json", []byte(c.text))
 		var fe *FileError
 		if !errors.As(err, &fe) || !strings.HasPrefix(err.Error(), c.want) {
-			t.Errorf("ParseBaseline(%q) = %v, want prefix %q", c.text, err, c.want)
+			t.Errorf("parseBaseline(%q) = %v, want prefix %q", c.text, err, c.want)
 		}
 	}
 }
@@ -251,7 +251,7 @@ func TestSuppressionFiles(t *testing.T) {
 			rules.Fingerprint(tok2) + " old fixture expires=2020-01-01\n",
 		"baseline.json": `{"version":1,"findings":[{"fingerprint":"` + rules.Fingerprint(rulestest.Token("ghp", "3")) + `","rule":"github-pat-classic"}]}`,
 	})
-	sup, err := LoadSuppressions(dir, "", filepath.Join(dir, "baseline.json"))
+	sup, err := Load(dir, "", filepath.Join(dir, "baseline.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +288,7 @@ func TestSuppressionsSurviveMoveRenameEdit(t *testing.T) {
 	dir := writeTree(t, files)
 	run := func(step string) {
 		t.Helper()
-		sup, err := LoadSuppressions(dir, "", filepath.Join(dir, "baseline.json"))
+		sup, err := Load(dir, "", filepath.Join(dir, "baseline.json"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -330,7 +330,7 @@ func TestIgnoreFileElsewhere(t *testing.T) {
 		"conf/rules.ignore":           "/x.txt\n",
 		".github/secret_scanning.yml": "paths-ignore:\n  - b/**\n",
 	})
-	sup, err := LoadSuppressions(dir, filepath.Join(dir, "conf", "rules.ignore"), "")
+	sup, err := Load(dir, filepath.Join(dir, "conf", "rules.ignore"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,7 +344,7 @@ func TestIgnoreFileElsewhere(t *testing.T) {
 	if err := os.Rename(filepath.Join(dir, "a"), filepath.Join(dir, "conf", "a")); err != nil {
 		t.Fatal(err)
 	}
-	sup, _ = LoadSuppressions(dir, filepath.Join(dir, "conf", "rules.ignore"), "")
+	sup, _ = Load(dir, filepath.Join(dir, "conf", "rules.ignore"), "")
 	res = scanDir(t, dir, scanner.Options{}, sup)
 	if len(res.Findings) != 0 || res.Stats.Suppressed[finding.ByIgnoreFile] != 1 {
 		t.Errorf("findings %q, suppressed %v", where(dir, res), res.Stats.Suppressed)

@@ -5,19 +5,10 @@ package walk
 import (
 	"io"
 	"io/fs"
-	"os"
 	"syscall"
 
 	"github.com/ghtoken/ghtoken/scanner/finding"
 )
-
-// openNonBlocking opens name so that opening a FIFO never blocks.
-func openNonBlocking(name string) (*os.File, error) {
-	return os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-}
-
-// nonBlockingRead are the flags of openNonBlocking.
-const nonBlockingRead = os.O_RDONLY | syscall.O_NONBLOCK
 
 // openRegular opens a file without blocking and refuses anything that is not
 // a regular file by the time it is opened (it may have been replaced by a
