@@ -37,7 +37,7 @@ func (textReporter) Report(w io.Writer, r *Report) error {
 	}
 	for i := range r.Result.Findings {
 		f := &r.Result.Findings[i]
-		ew.printf("%s %s %s\n", loc(fmt.Sprintf("%s:%d:%d:", displayPath(f.Path), f.Line, f.Column)), bold(f.Rule.Title), conf[f.Confidence]("["+f.Confidence.String()+"]"))
+		ew.printf("%s %s %s\n", loc(fmt.Sprintf("%s:%d:%d:", DisplayPath(f.Path), f.Line, f.Column)), bold(f.Rule.Title), conf[f.Confidence]("["+f.Confidence.String()+"]"))
 		ew.printf("    token:       %s\n", r.secret(f))
 		ew.printf("    rule:        %s   fingerprint: %s\n", f.Rule.ID, f.Fingerprint)
 		for _, fact := range facts(f, r.End) {
@@ -194,7 +194,7 @@ func WriteWarnings(w io.Writer, res *finding.Result) error {
 	ew := &errWriter{w: w}
 	for _, s := range res.Skipped {
 		if warnedSkip(s) {
-			ew.printf("ghtoken: warning: %s: %s: %s\n", displayPath(s.Path), s.Reason, displayPath(s.Detail))
+			ew.printf("ghtoken: warning: %s: %s: %s\n", DisplayPath(s.Path), s.Reason, DisplayPath(s.Detail))
 		}
 	}
 	for _, n := range res.Notices {
@@ -210,11 +210,11 @@ func WriteWarnings(w io.Writer, res *finding.Result) error {
 func noticePlace(n finding.Notice) string {
 	switch {
 	case n.Column > 0:
-		return fmt.Sprintf("%s:%d:%d", displayPath(n.Path), n.Line, n.Column)
+		return fmt.Sprintf("%s:%d:%d", DisplayPath(n.Path), n.Line, n.Column)
 	case n.Line > 0:
-		return fmt.Sprintf("%s:%d", displayPath(n.Path), n.Line)
+		return fmt.Sprintf("%s:%d", DisplayPath(n.Path), n.Line)
 	}
-	return displayPath(n.Path)
+	return DisplayPath(n.Path)
 }
 
 func Plural(n int, one, many string) string {
@@ -250,10 +250,10 @@ func sortedStrings(s []string) []string {
 	return s
 }
 
-// displayPath quotes a file name that holds control characters (a newline
+// DisplayPath quotes a file name that holds control characters (a newline
 // could forge a report line, an escape sequence drive the terminal) or
 // invalid UTF-8, Go-style; other names are shown as they are.
-func displayPath(p string) string {
+func DisplayPath(p string) string {
 	if !utf8.ValidString(p) || strings.ContainsFunc(p, unicode.IsControl) {
 		return strconv.Quote(p)
 	}
