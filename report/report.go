@@ -38,6 +38,10 @@ type Report struct {
 	// the work tree for the git modes); empty means SourceRoot. With both
 	// empty, relative paths are written as they are.
 	SourceRoot, PathBase string
+	// Verbose makes the text report print every finding with its facts and
+	// all of its advice; otherwise each finding takes a line or two and the
+	// advice is printed once per token type.
+	Verbose bool
 }
 
 // verification returns what --verify learnt about f's token, or nil.

@@ -110,6 +110,11 @@ func TestReportersGolden(t *testing.T) {
 		lookalikes bool
 	}{
 		{"text.golden", func(w *bytes.Buffer, r *Report) error { return textReporter{}.Report(w, r) }, false},
+		{"text-verbose.golden", func(w *bytes.Buffer, r *Report) error {
+			v := *r
+			v.Verbose = true
+			return textReporter{}.Report(w, &v)
+		}, false},
 		{"json.golden", func(w *bytes.Buffer, r *Report) error { return jsonReporter{}.Report(w, r) }, false},
 		{"sarif.golden", func(w *bytes.Buffer, r *Report) error { return sarifReporter{}.Report(w, r) }, false},
 		{"sarif-lookalikes.golden", func(w *bytes.Buffer, r *Report) error { return sarifReporter{}.Report(w, r) }, true},

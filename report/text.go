@@ -16,28 +16,58 @@ import (
 	"github.com/ghtoken/ghtoken/scanner/finding"
 )
 
-// textReporter writes one block per finding, for people, then a summary line.
+// textReporter writes findings for people, then a summary line. By
+// default each finding takes a line or two (place, type, confidence,
+// masked token, first step) and the full advice follows once per token
+// type, so six findings do not repeat the same dozen lines six times;
+// Report.Verbose gives each finding its own block with every fact and step.
 type textReporter struct{}
 
-func (textReporter) Report(w io.Writer, r *Report) error {
-	ew := &errWriter{w: w}
+// textStyle holds the colours of the text report.
+type textStyle struct {
+	loc, bold, dim func(string) string
+	conf           map[rules.Confidence]func(string) string
+}
+
+func newTextStyle(colour bool) textStyle {
 	paint := func(attrs ...color.Attribute) func(string) string {
 		c := color.New(attrs...)
-		if r.Colour {
+		if colour {
 			c.EnableColor()
 		} else {
 			c.DisableColor()
 		}
 		return func(s string) string { return c.Sprint(s) }
 	}
-	loc, bold, dim := paint(color.FgCyan), paint(color.Bold), paint(color.Faint)
-	conf := map[rules.Confidence]func(string) string{
-		rules.High: paint(color.FgRed, color.Bold), rules.Medium: paint(color.FgYellow, color.Bold),
-		rules.Low: paint(color.FgYellow), rules.Lookalike: paint(color.Faint),
+	return textStyle{
+		loc: paint(color.FgCyan), bold: paint(color.Bold), dim: paint(color.Faint),
+		conf: map[rules.Confidence]func(string) string{
+			rules.High: paint(color.FgRed, color.Bold), rules.Medium: paint(color.FgYellow, color.Bold),
+			rules.Low: paint(color.FgYellow), rules.Lookalike: paint(color.Faint),
+		},
 	}
+}
+
+func (textReporter) Report(w io.Writer, r *Report) error {
+	ew := &errWriter{w: w}
+	st := newTextStyle(r.Colour)
+	if r.Verbose {
+		writeVerboseFindings(ew, st, r)
+	} else {
+		writeCompactFindings(ew, st, r)
+	}
+	if ew.err != nil {
+		return ew.err
+	}
+	return WriteSummary(w, r)
+}
+
+// writeVerboseFindings writes one block per finding: every fact and every
+// step of its advice.
+func writeVerboseFindings(ew *errWriter, st textStyle, r *Report) {
 	for i := range r.Result.Findings {
 		f := &r.Result.Findings[i]
-		ew.printf("%s %s %s\n", loc(fmt.Sprintf("%s:%d:%d:", DisplayPath(f.Path), f.Line, f.Column)), bold(f.Rule.Title), conf[f.Confidence]("["+f.Confidence.String()+"]"))
+		ew.printf("%s %s %s\n", st.loc(fmt.Sprintf("%s:%d:%d:", DisplayPath(f.Path), f.Line, f.Column)), st.bold(f.Rule.Title), st.conf[f.Confidence]("["+f.Confidence.String()+"]"))
 		ew.printf("    token:       %s\n", r.secret(f))
 		ew.printf("    rule:        %s   fingerprint: %s\n", f.Rule.ID, f.Fingerprint)
 		for _, fact := range facts(f, r.End) {
@@ -47,7 +77,7 @@ func (textReporter) Report(w io.Writer, r *Report) error {
 			ew.printf("    %-12s %s\n", "verified:", verificationText(v, r.End))
 		}
 		if f.Confidence == rules.Lookalike {
-			ew.printf("    %s\n\n", dim("look-alike ("+f.Note+"): not a finding, listed because --show-lookalikes was given"))
+			ew.printf("    %s\n\n", st.dim("look-alike ("+f.Note+"): not a finding, listed because --show-lookalikes was given"))
 			continue
 		}
 		for j, step := range f.Remediation() {
@@ -59,11 +89,70 @@ func (textReporter) Report(w io.Writer, r *Report) error {
 		}
 		ew.printf("\n")
 	}
-	if ew.err != nil {
-		return ew.err
+}
+
+// writeCompactFindings writes each finding in a line or two, then the
+// advice once per token type: the steps of every finding of that type, in
+// order, each said once (advice that depends on the place, such as for a
+// .env file or a staged change, appears when some finding needs it).
+func writeCompactFindings(ew *errWriter, st textStyle, r *Report) {
+	type advice struct {
+		rule  *rules.Rule
+		count int
+		steps []string
+		seen  map[string]bool
 	}
-	WriteSummary(w, r)
-	return nil
+	var byRule []*advice
+	index := map[string]*advice{}
+	for i := range r.Result.Findings {
+		f := &r.Result.Findings[i]
+		line := fmt.Sprintf("%s %s %s %s", st.loc(fmt.Sprintf("%s:%d:%d:", DisplayPath(f.Path), f.Line, f.Column)),
+			st.bold(f.Rule.Title), st.conf[f.Confidence]("["+f.Confidence.String()+"]"), r.secret(f))
+		if f.Commit != nil {
+			line += " " + st.dim("in "+shortHash(f.Commit.Hash))
+		}
+		if v := r.verification(f); v != nil {
+			line += " " + st.dim("("+verificationText(v, r.End)+")")
+		}
+		ew.printf("%s\n", line)
+		if f.Confidence == rules.Lookalike {
+			ew.printf("    %s\n", st.dim("look-alike ("+f.Note+"): not a finding"))
+			continue
+		}
+		steps := f.Remediation()
+		ew.printf("    → %s\n", wrap(steps[0], 88, "      "))
+		a := index[f.Rule.ID]
+		if a == nil {
+			a = &advice{rule: f.Rule, seen: map[string]bool{}}
+			index[f.Rule.ID] = a
+			byRule = append(byRule, a)
+		}
+		a.count++
+		for _, s := range steps {
+			if !a.seen[s] {
+				a.seen[s] = true
+				a.steps = append(a.steps, s)
+			}
+		}
+	}
+	for _, a := range byRule {
+		ew.printf("\n%s\n", st.bold(fmt.Sprintf("What to do about the %s (%d %s, rule %s):",
+			a.rule.Title, a.count, Plural(a.count, "finding", "findings"), a.rule.ID)))
+		for _, s := range a.steps {
+			ew.printf("  - %s\n", wrap(s, 90, "    "))
+		}
+	}
+	if len(r.Result.Findings) > 0 {
+		ew.printf("\n")
+	}
+}
+
+// shortHash is the first 12 characters of a commit hash.
+func shortHash(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
 }
 
 // facts lists what the token itself reveals, as label/value pairs.

@@ -83,6 +83,8 @@ type flagValues struct {
 	yes            bool
 	dryRun         bool
 	force          bool
+	verbose        bool
+	quiet          bool
 }
 
 // gitMode says whether a git mode was asked for.
@@ -128,6 +130,12 @@ var (
 	flagStrict = &flagDef{name: "strict",
 		help: "also exit 2 when a file was skipped for a reason other than being a symbolic link or a submodule (a file that could not be read always exits 2)",
 		bind: boolFlag(func(v *flagValues) *bool { return &v.strict })}
+	flagVerbose = &flagDef{name: "verbose",
+		help: "text: print every finding in full (its facts and all the advice) instead of a line or two each with the advice once per token type",
+		bind: boolFlag(func(v *flagValues) *bool { return &v.verbose })}
+	flagQuiet = &flagDef{name: "quiet",
+		help: "text: print only the summary line (warnings about what could not be read still go to standard error; -o and --report files are written in full)",
+		bind: boolFlag(func(v *flagValues) *bool { return &v.quiet })}
 	flagNoColor = &flagDef{name: "no-color",
 		help: "no colour in text output (colour is used only on a terminal, never when NO_COLOR is set)",
 		bind: boolFlag(func(v *flagValues) *bool { return &v.noColor })}
@@ -220,7 +228,7 @@ var scanCommand = &command{
 	about: `Scans files and directories (default: the current directory) for GitHub tokens. Inside a git work tree a directory walk scans the files git would commit (git ls-files --cached --others --exclude-standard), tracked files that an ignore pattern matches included; outside one it honours .gitignore files. It never enters .git. PATH "-" reads standard input.`,
 	groups: []flagGroup{
 		{title: "Flags", flags: []*flagDef{flagFormat, flagOutput, flagReport, flagShowSecrets, flagShowLookalikes, flagNoIgnore,
-			flagMaxFileSize, flagStrict, flagNoColor, flagWorkers, flagVerify, flagGitHubAPIURL}},
+			flagMaxFileSize, flagStrict, flagNoColor, flagVerbose, flagQuiet, flagWorkers, flagVerify, flagGitHubAPIURL}},
 		withFlags(suppressionFlags, flagBaseline, flagIgnoreFile, flagNoForeignAllow, flagNoInline),
 		gitModeFlags,
 	},

@@ -25,6 +25,12 @@ func (e *env) scan(f *flagValues, paths []string) error {
 	if err != nil {
 		return usageErr(err)
 	}
+	if f.quiet && f.verbose {
+		return usageError("--quiet and --verbose: choose one")
+	}
+	if (f.quiet || f.verbose) && f.format != "text" && f.format != "" {
+		return usageError("--quiet and --verbose shape the text report; --format %s has one shape", f.format)
+	}
 	if f.noColor || e.getenv("NO_COLOR") != "" {
 		e.colour = false
 	}
@@ -68,7 +74,13 @@ func (e *env) scan(f *flagValues, paths []string) error {
 			return err
 		}
 	}
-	if err := writeReport(stdout, f.output, perm, unmasked, func(w io.Writer) error { return rep.Report(w, r) }); err != nil {
+	r.Verbose = f.verbose
+	if f.quiet && f.output == "" {
+		// Only the summary line reaches standard output.
+		if err := report.WriteSummary(e.stdout, r); err != nil {
+			return err
+		}
+	} else if err := writeReport(stdout, f.output, perm, unmasked, func(w io.Writer) error { return rep.Report(w, r) }); err != nil {
 		return err
 	}
 	if err := writeReportFiles(f.reports, r, perm); err != nil {
@@ -87,7 +99,7 @@ func (e *env) scan(f *flagValues, paths []string) error {
 	}
 	report.WriteWarnings(e.stderr, r.Result)
 	status := scanStatus(r.Result, f.strict)
-	if f.staged && status == errFindings {
+	if f.staged && status == errFindings && !f.quiet {
 		hasCommit, err := (&gitsource.Git{Dir: e.dir}).HasCommit(e.ctx)
 		writeStagedAdvice(e.stderr, err == nil && !hasCommit)
 	}

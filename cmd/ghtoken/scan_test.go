@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -170,5 +171,45 @@ func TestScanRootIsRepositoryTop(t *testing.T) {
 	json.Unmarshal([]byte(out), &doc)
 	if code != exitFindings || len(doc.Findings) != 1 || doc.Findings[0].Path != "dir/b.txt" || doc.Stats.Suppressed["ignore-file"] != 1 {
 		t.Errorf("code %d, findings %+v, suppressed %v", code, doc.Findings, doc.Stats.Suppressed)
+	}
+}
+
+// Six findings of one type read at a glance: a line or two each, the advice
+// once; --verbose gives each its block, --quiet only the summary line.
+func TestTextLayouts(t *testing.T) {
+	var env strings.Builder
+	for i := range 6 {
+		fmt.Fprintf(&env, "TOKEN_%d=${ghp:layout%d}\n", i, i)
+	}
+	dir := tree(t, map[string]string{"app.env": env.String()})
+	code, compact, stderr := ghtoken(t, "", "scan", "--no-color", dir)
+	if code != exitFindings {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	_, verbose, _ := ghtoken(t, "", "scan", "--no-color", "--verbose", dir)
+	step := "Create a replacement only if still needed"
+	if n := strings.Count(compact, step); n != 1 {
+		t.Errorf("compact: the advice appears %d times, want once\n%s", n, compact)
+	}
+	if n := strings.Count(verbose, step); n != 6 {
+		t.Errorf("verbose: the advice appears %d times, want once per finding", n)
+	}
+	if c, v := strings.Count(compact, "\n"), strings.Count(verbose, "\n"); c*2 > v || c > 40 {
+		t.Errorf("compact report %d lines, verbose %d: compact should be well under half", c, v)
+	}
+	for i := range 6 {
+		place := fmt.Sprintf("app.env:%d:", i+1)
+		if !strings.Contains(compact, place) || !strings.Contains(verbose, place) {
+			t.Errorf("%s missing", place)
+		}
+	}
+	code, quiet, _ := ghtoken(t, "", "scan", "--quiet", dir)
+	if code != exitFindings || strings.Count(quiet, "\n") != 1 || !strings.HasPrefix(quiet, "ghtoken: 6 findings") {
+		t.Errorf("--quiet: exit %d, stdout %q, want only the summary line", code, quiet)
+	}
+	for _, args := range [][]string{{"--quiet", "--verbose"}, {"--quiet", "--format", "json"}, {"--verbose", "--format", "sarif"}} {
+		if code, _, stderr := ghtoken(t, "", append(append([]string{"scan"}, args...), dir)...); code != exitError {
+			t.Errorf("%v: exit %d, want 2\n%s", args, code, stderr)
+		}
 	}
 }

@@ -157,9 +157,14 @@ func TestScanVerify(t *testing.T) {
 
 	// Text: the verification line, and GITHUB_API_URL as the API base.
 	r = runEnv(t, []string{"scan", "--verify", "--no-color", filepath.Join(dir, "a.env")}, "", map[string]string{"GITHUB_API_URL": g.URL}, false)
+	if !strings.Contains(r.stdout, " (live: login octocat (user id 1); scopes: repo, gist)\n") ||
+		!strings.Contains(r.stdout, " (revoked)\n") {
+		t.Errorf("text report:\n%s", r.stdout)
+	}
+	r = runEnv(t, []string{"scan", "--verify", "--verbose", "--no-color", filepath.Join(dir, "a.env")}, "", map[string]string{"GITHUB_API_URL": g.URL}, false)
 	if !strings.Contains(r.stdout, "verified:    live: login octocat (user id 1); scopes: repo, gist") ||
 		!strings.Contains(r.stdout, "verified:    revoked") {
-		t.Errorf("text report:\n%s", r.stdout)
+		t.Errorf("verbose text report:\n%s", r.stdout)
 	}
 	if strings.Contains(r.stdout, live) {
 		t.Error("the text report printed a whole token")
