@@ -76,47 +76,27 @@ type streamInfo struct {
 // UTF-16 text.
 func scanStreamDirectives(r io.Reader, path string, chunkSize int, buf []byte, dirs *directiveSink, emit func(streamMatch)) (streamInfo, []byte, error) {
 	raw := &countingReader{r: r}
-	var info streamInfo
-	// The first read is at least binarySniffLen bytes, so that what is
-	// binary does not depend on the chunk size.
-	if need := max(keep+chunkSize, binarySniffLen); cap(buf) < need {
-		buf = make([]byte, need)
+	h, buf, err := readHead(raw, path, chunkSize, buf)
+	info := streamInfo{n: raw.n, binary: h.opt.PrefixedOnly}
+	if err != nil {
+		return info, buf, err
 	}
-	buf = buf[:max(keep+chunkSize, binarySniffLen)]
-	// The first read goes straight into buf: plain UTF-8, the common case,
-	// costs no extra copy or system call. UTF-16 is detected on those bytes
-	// and then re-read through a transcoder.
-	filled, err := io.ReadFull(raw, buf)
-	eof := err == io.EOF || err == io.ErrUnexpectedEOF
-	if err != nil && !eof {
-		return streamInfo{n: raw.n}, buf, err
-	}
-	enc, bomLen := sniffText(buf[:filled])
-	bom := int64(bomLen)
-	opt := rules.Options{Lookalikes: true, Path: path}
-	var r2 io.Reader = raw
-	var rs *rawScan
-	if enc != encUTF8 {
-		rs = newRawScan(chunkSize, opt)
-		rs.Write(buf[:filled])
-		head := bytes.Clone(buf[bomLen:filled])
-		r2 = newUTF16Reader(io.MultiReader(bytes.NewReader(head), io.TeeReader(raw, rs)), enc)
-		filled, eof, bom = 0, false, 0
+	if h.rawScan != nil {
 		defer func() {
-			for _, m := range rs.finish() {
+			for _, m := range h.rawScan.finish() {
 				emit(m)
 			}
 		}()
-	} else if bytes.IndexByte(buf[:min(filled, binarySniffLen)], 0) >= 0 {
-		info.binary, opt.PrefixedOnly = true, true
 	}
 	var (
-		base     int64 // absolute offset of buf[0]
-		emitFrom = bom
-		pos      = position{line: 1, offset: bom}
-		matches  []rules.Match
-		first    = true
-		reread   = filled == 0 // nothing read yet (UTF-16 or an empty file)
+		r2, enc, opt = h.r, h.enc, h.opt
+		filled, eof  = h.filled, h.eof
+		base         int64 // absolute offset of buf[0]
+		emitFrom     = h.bom
+		pos          = position{line: 1, offset: h.bom}
+		matches      []rules.Match
+		first        = true
+		reread       = filled == 0 // nothing read yet (UTF-16 or an empty file)
 	)
 	for {
 		if reread {
@@ -170,6 +150,51 @@ func scanStreamDirectives(r io.Reader, path string, chunkSize int, buf []byte, d
 		copy(buf, data[filled-keep:])
 		base, filled, emitFrom = newBase, keep, emitTo
 	}
+}
+
+// streamHead is what the first read of a stream decided.
+type streamHead struct {
+	r       io.Reader // the rest of the content as text (UTF-16 is transcoded)
+	enc     textEncoding
+	bom     int64
+	filled  int // bytes of the buffer that hold content; 0 when r re-reads them
+	eof     bool
+	opt     rules.Options // PrefixedOnly for binary content
+	rawScan *rawScan      // the search of UTF-16 content's bytes as they are, or nil
+}
+
+// readHead reads the start of a stream into buf (grown as needed) and
+// decides how the rest is read: as is, or through the UTF-16 transcoder; as
+// text, or as binary.
+func readHead(raw *countingReader, path string, chunkSize int, buf []byte) (streamHead, []byte, error) {
+	// The first read is at least binarySniffLen bytes, so that what is
+	// binary does not depend on the chunk size.
+	size := max(keep+chunkSize, binarySniffLen)
+	if cap(buf) < size {
+		buf = make([]byte, size)
+	}
+	buf = buf[:size]
+	// The first read goes straight into buf: plain UTF-8, the common case,
+	// costs no extra copy or system call. UTF-16 is detected on those bytes
+	// and then re-read through a transcoder.
+	filled, err := io.ReadFull(raw, buf)
+	eof := err == io.EOF || err == io.ErrUnexpectedEOF
+	if err != nil && !eof {
+		return streamHead{}, buf, err
+	}
+	enc, bomLen := sniffText(buf[:filled])
+	h := streamHead{r: raw, enc: enc, bom: int64(bomLen), filled: filled, eof: eof, opt: rules.Options{Lookalikes: true, Path: path}}
+	switch {
+	case enc != encUTF8:
+		h.rawScan = newRawScan(chunkSize, h.opt)
+		h.rawScan.Write(buf[:filled])
+		head := bytes.Clone(buf[bomLen:filled])
+		h.r = newUTF16Reader(io.MultiReader(bytes.NewReader(head), io.TeeReader(raw, h.rawScan)), enc)
+		h.filled, h.eof, h.bom = 0, false, 0
+	case bytes.IndexByte(buf[:min(filled, binarySniffLen)], 0) >= 0:
+		h.opt.PrefixedOnly = true
+	}
+	return h, buf, nil
 }
 
 // rawScan searches the bytes of a stream that is read through the UTF-16

@@ -217,6 +217,14 @@ func (o *workerResult) scanItem(it finding.Item, opt Options, chunk int, buf []b
 	o.dirs.judge = nil
 	o.findings = judge.kept
 	found := o.findings[first:]
+	o.record(it, opt, info, err, found)
+	o.count(judge, found)
+	return buf
+}
+
+// record counts a read item: scanned, or skipped for a read error or the
+// size limit after part of it was scanned; read as binary or not.
+func (o *workerResult) record(it finding.Item, opt Options, info streamInfo, err error, found []finding.Finding) {
 	n := info.n
 	if info.binary {
 		o.binary = append(o.binary, it.Path)
@@ -238,8 +246,6 @@ func (o *workerResult) scanItem(it finding.Item, opt Options, chunk int, buf []b
 		o.files++
 	}
 	o.bytes += n
-	o.count(judge, found)
-	return buf
 }
 
 // count adds what the judge of one item decided; found are the item's kept
