@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -70,6 +72,33 @@ func TestREADMEFlagTables(t *testing.T) {
 	if *update && out != string(data) {
 		if err := os.WriteFile(name, []byte(out), 0o644); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// TestREADMEFuzzTargets: every fuzz target README.md names exists.
+func TestREADMEFuzzTargets(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defined := map[string]bool{}
+	err = filepath.WalkDir("../..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		for _, m := range regexp.MustCompile(`(?m)^func (Fuzz\w+)\(`).FindAllSubmatch(data, -1) {
+			defined[string(m[1])] = true
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range regexp.MustCompile(`\bFuzz[A-Z]\w*`).FindAll(readme, -1) {
+		if !defined[string(m)] {
+			t.Errorf("README.md names %s, which no test file defines", m)
 		}
 	}
 }
