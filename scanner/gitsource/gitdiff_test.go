@@ -223,3 +223,20 @@ func FuzzParseLsFiles(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseCombinedRaw: the list of files a merge changed against every
+// parent is parsed or refused, and every file belongs to a commit.
+func FuzzParseCombinedRaw(f *testing.F) {
+	f.Add([]byte("commit m\x00\x00::100644 100644 100644 a b c MM\x00f\x00::000000 000000 100644 0 0 d AA\x00h\x00\ncommit n\x00\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		files, err := parseCombinedRaw(data)
+		if err != nil {
+			return
+		}
+		for c := range files {
+			if c == "" {
+				t.Fatalf("files of no commit: %q", files[c])
+			}
+		}
+	})
+}

@@ -3,9 +3,11 @@ package gitsource
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/ghtoken/ghtoken/rules"
@@ -175,38 +177,59 @@ func (rg *Range) Walk(ctx context.Context, emit func(finding.Item) error) error 
 	// In a shallow clone, a commit of the range whose parents were cut off
 	// looks like a root commit: its whole tree would be blamed on it, and
 	// the commits between it and the base would be missed.
-	cut, err := rg.Git.shallowCommits(ctx)
-	if err != nil {
-		return err
-	}
-	args := append([]string{"log", logFormat, "--reverse", "--topo-order", "--diff-merges=separate", "--root"}, diffArgs...)
+	//
+	// Merges are diffed only where they can hold lines of their own: in
+	// the files that differ from every parent (a tree comparison, no
+	// content). Most merges have none, and their diffs against the first
+	// parent (the whole merged branch again) are never computed.
+	//
+	// Both questions are asked while the log starts.
+	var cut map[string]bool
+	var own map[string][]string
+	var cutErr, ownErr error
+	var wg sync.WaitGroup
+	wg.Add(2)
+	qctx := ctx
+	go func() { defer wg.Done(); cut, cutErr = rg.Git.shallowCommits(qctx) }()
+	go func() { defer wg.Done(); own, ownErr = rg.mergeFiles(qctx, revs) }()
+	args := append([]string{"log", logFormat, "--reverse", "--topo-order", "--diff-merges=off", "--root"}, diffArgs...)
 	args = append(append(args, revs...), "--")
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	s, err := rg.Git.start(ctx, nil, args...)
 	if err != nil {
+		wg.Wait()
 		return err
 	}
 	cf, err := rg.Git.startCatFile(ctx, nil)
+	wg.Wait()
+	if err == nil {
+		err = cmp.Or(cutErr, ownErr)
+	}
 	if err != nil {
 		cancel()
 		s.wait(ctx)
+		if cf != nil {
+			cf.close(ctx)
+		}
 		return err
 	}
 	bud := newBudget(defaultBudget)
 	r := bufio.NewReaderSize(s.out, 64<<10)
 	rg.Commits = 0
-	fold := &mergeFold{fn: func(lc *logCommit) error {
+	scan := func(lc *logCommit) error {
 		if cut[lc.commit.Hash] {
 			return rg.cutError(lc.commit.Hash)
 		}
 		rg.Commits++
 		return rg.scanCommit(lc, cf, bud, emit)
-	}}
-	perr := readLog(r, true, fold.add)
-	if perr == nil {
-		perr = fold.flush()
 	}
+	perr := readLog(r, true, func(lc *logCommit) error {
+		if files := own[lc.commit.Hash]; lc.parents > 1 && len(files) > 0 {
+			return rg.mergeOwnLines(ctx, lc.commit.Hash, files, scan)
+		}
+		return scan(lc)
+	})
 	if perr != nil {
 		cancel()
 	}
@@ -223,6 +246,80 @@ func (rg *Range) Walk(ctx context.Context, emit func(finding.Item) error) error 
 		return werr
 	}
 	return cerr
+}
+
+// mergeFiles returns, for each merge commit of the range, the files that
+// differ from every one of its parents (git's combined diff, raw: trees
+// only). Only those can hold lines that are in none of the parents.
+func (rg *Range) mergeFiles(ctx context.Context, revs []string) (map[string][]string, error) {
+	args := append([]string{"log", "--merges", "--diff-merges=combined", "--raw", "-z", "--no-abbrev", "--no-renames", "--format=commit %H"}, revs...)
+	out, err := rg.Git.output(ctx, append(args, "--")...)
+	if err != nil {
+		return nil, err
+	}
+	return parseCombinedRaw(out)
+}
+
+// parseCombinedRaw parses "git log -z --raw --diff-merges=combined
+// --format='commit %H'": commit headers, then "::modes oids status" records
+// each followed by the path.
+func parseCombinedRaw(out []byte) (map[string][]string, error) {
+	files := map[string][]string{}
+	cur := ""
+	recs := bytes.Split(out, []byte{0})
+	for i := 0; i < len(recs); i++ {
+		rec := bytes.TrimPrefix(recs[i], []byte("\n"))
+		switch {
+		case len(rec) == 0:
+		case bytes.HasPrefix(rec, []byte("commit ")):
+			cur = string(rec[len("commit "):])
+		case bytes.HasPrefix(rec, []byte("::")) && cur != "" && i+1 < len(recs):
+			i++
+			files[cur] = append(files[cur], string(recs[i]))
+		default:
+			return nil, fmt.Errorf("%w: combined raw record %q", errDiffSyntax, rec)
+		}
+	}
+	return files, nil
+}
+
+// mergeOwnLines diffs one merge against each of its parents, in the given
+// files only, and hands on the lines it adds against all of them.
+func (rg *Range) mergeOwnLines(ctx context.Context, merge string, files []string, fn func(*logCommit) error) error {
+	args := append([]string{"--literal-pathspecs", "log", logFormat, "--no-walk", "--diff-merges=separate"}, diffArgs...)
+	args = append(append(args, merge, "--"), files...)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	s, err := rg.Git.start(ctx, nil, args...)
+	if err != nil {
+		return err
+	}
+	// The diff is read as it comes (hunk bodies are skipped, never kept):
+	// a merge that adds a huge file costs no memory for it.
+	r := bufio.NewReaderSize(s.out, 64<<10)
+	fold := &mergeFold{fn: fn}
+	n := 0
+	err = readLog(r, true, func(lc *logCommit) error {
+		if lc.commit.Hash != merge {
+			return fmt.Errorf("%w: commit %s in the diff of merge %s", errDiffSyntax, lc.commit.Hash, merge)
+		}
+		n++
+		return fold.add(lc)
+	})
+	if err != nil {
+		cancel()
+	}
+	io.Copy(io.Discard, r)
+	if werr := s.wait(ctx); err == nil {
+		err = werr
+	}
+	if err == nil && n == 0 {
+		err = fmt.Errorf("%w: no diff for merge %s, which differs from every parent", errDiffSyntax, merge)
+	}
+	if err != nil {
+		return err
+	}
+	return fold.flush()
 }
 
 // CommitsWalked is the number of commits the last Walk went through.
