@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -193,6 +194,54 @@ func TestSARIFValidatesAgainstSchema(t *testing.T) {
 		t.Error("the schema accepted a run without a tool")
 	}
 }
+
+// The GitLab report validates against GitLab's own published schema for
+// secret-detection reports (15.0.7, vendored with its source named), for a
+// scan of files and for findings from a commit.
+func TestGitLabValidatesAgainstSchema(t *testing.T) {
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	sch, err := c.Compile(gitlabSchemaPath)
+	if err != nil {
+		t.Fatalf("compile GitLab's schema: %v", err)
+	}
+	r := fixtureReport(t, false)
+	committed := *r
+	res := *r.Result
+	res.Findings = slices.Clone(res.Findings)
+	for i := range res.Findings {
+		res.Findings[i].Commit = &finding.Commit{Hash: strings.Repeat("ab", 20), Author: "Ada <ada@example.com>", Date: r.Start}
+	}
+	committed.Result = &res
+	for _, rep := range []*Report{r, &committed} {
+		var buf bytes.Buffer
+		if err := (gitlabReporter{}).Report(&buf, rep); err != nil {
+			t.Fatal(err)
+		}
+		doc, err := jsonschema.UnmarshalJSON(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sch.Validate(doc); err != nil {
+			t.Errorf("the GitLab report does not validate against GitLab's schema:\n%v", err)
+		}
+	}
+	// Not vacuous: a vulnerability without a location fails.
+	bad, _ := jsonschema.UnmarshalJSON(strings.NewReader(`{"version":"15.0.7","vulnerabilities":[{"id":"x","identifiers":[{"type":"t","name":"n","value":"v"}]}],
+		"scan":{"analyzer":{"id":"a","name":"a","version":"1","vendor":{"name":"v"}},"scanner":{"id":"a","name":"a","version":"1","vendor":{"name":"v"}},
+		"start_time":"2026-01-01T00:00:00","end_time":"2026-01-01T00:00:00","status":"success","type":"secret_detection"}}`))
+	if sch.Validate(bad) == nil {
+		t.Error("the schema accepted a vulnerability without a location")
+	}
+}
+
+var gitlabSchemaPath = func() string {
+	p, err := filepath.Abs(filepath.Join("testdata", "gitlab", "secret-detection-report-format-15.0.7.json"))
+	if err != nil {
+		panic(err)
+	}
+	return p
+}()
 
 func TestSARIFShape(t *testing.T) {
 	r := fixtureReport(t, false)
