@@ -103,3 +103,19 @@ func TestDirectivesJudgedInOrder(t *testing.T) {
 		}
 	}
 }
+
+// A file that starts as UTF-16 is also searched as raw bytes, whose matches
+// are kept until the text is done: their look-alikes are counted past the
+// per-file cap, not kept. Before, they were all kept to the end.
+func TestRawScanLookalikesCapped(t *testing.T) {
+	const n = 3 * maxLookalikesPerFile
+	rs := newRawScan(1024, rules.Options{Lookalikes: true})
+	for i := range n {
+		fmt.Fprintf(rs, "x%d = %s\n", i, rulestest.Lookalike(rulestest.ClassicPAT, fmt.Sprint(i)))
+	}
+	fmt.Fprintf(rs, "t = %s\n", rulestest.Token(rulestest.ClassicPAT, "raw"))
+	found := rs.finish()
+	if len(found) != maxLookalikesPerFile+1 || rs.lookDropped != n-maxLookalikesPerFile {
+		t.Errorf("%d raw matches kept, %d look-alikes dropped; want %d, %d", len(found), rs.lookDropped, maxLookalikesPerFile+1, n-maxLookalikesPerFile)
+	}
+}

@@ -64,6 +64,10 @@ type streamInfo struct {
 	// binary is set when the content is not text (a NUL byte in its first
 	// 8 KiB, and not UTF-16): it was scanned for prefixed tokens only.
 	binary bool
+	// lookalikesDropped counts the look-alikes in the raw bytes of UTF-16
+	// text past the first maxLookalikesPerFile: counted, never emitted, so
+	// that memory does not grow with them (see rawScan).
+	lookalikesDropped int
 }
 
 // scanStreamDirectives reads r to the end in chunks of chunkSize bytes, using
@@ -74,10 +78,10 @@ type streamInfo struct {
 // inline directives it finds, with their positions, to dirs.found (dirs may
 // be nil). Matches come in offset order, then those of the raw bytes of
 // UTF-16 text.
-func scanStreamDirectives(r io.Reader, path string, chunkSize int, buf []byte, dirs *directiveSink, emit func(streamMatch)) (streamInfo, []byte, error) {
+func scanStreamDirectives(r io.Reader, path string, chunkSize int, buf []byte, dirs *directiveSink, emit func(streamMatch)) (info streamInfo, _ []byte, _ error) {
 	raw := &countingReader{r: r}
 	h, buf, err := readHead(raw, path, chunkSize, buf)
-	info := streamInfo{n: raw.n, binary: h.opt.PrefixedOnly}
+	info = streamInfo{n: raw.n, binary: h.opt.PrefixedOnly}
 	if err != nil {
 		return info, buf, err
 	}
@@ -86,6 +90,7 @@ func scanStreamDirectives(r io.Reader, path string, chunkSize int, buf []byte, d
 			for _, m := range h.rawScan.finish() {
 				emit(m)
 			}
+			info.lookalikesDropped = h.rawScan.lookDropped
 		}()
 	}
 	var (
@@ -213,7 +218,10 @@ type rawScan struct {
 	pos      position
 	opt      rules.Options
 	matches  []rules.Match
-	found    []streamMatch
+	found    []streamMatch // kept until the text is done
+	// Look-alikes past the first maxLookalikesPerFile are counted, not
+	// kept: a file that only starts like UTF-16 may hold any number.
+	looks, lookDropped int
 }
 
 func newRawScan(chunkSize int, opt rules.Options) *rawScan {
@@ -252,6 +260,13 @@ func (s *rawScan) scan(eof bool) {
 		abs := s.base + int64(m.Start)
 		if abs < s.emitFrom || abs >= emitTo {
 			continue
+		}
+		if m.Confidence == rules.Lookalike {
+			if s.looks >= maxLookalikesPerFile {
+				s.lookDropped++
+				continue
+			}
+			s.looks++
 		}
 		s.pos.advance(data, s.base, abs)
 		col := s.pos.col + 1

@@ -214,6 +214,7 @@ func (o *workerResult) scanItem(it finding.Item, opt Options, chunk int, buf []b
 		})
 	})
 	judge.finish()
+	judge.lookCount += info.lookalikesDropped
 	o.dirs.judge = nil
 	o.findings = judge.kept
 	found := o.findings[first:]
