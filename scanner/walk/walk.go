@@ -180,58 +180,57 @@ func (w *walker) walkDir(dir dirRef, sel *selection) error {
 		childRel := w.child(name)
 		childDisplay := join(w.prefix, childRel)
 		typ := e.Type()
-		if typ.IsDir() {
-			if name == ".git" {
-				continue
-			}
-			if !sel.dir(childRel) {
-				continue
-			}
-			child, err := dir.child(name)
-			if err != nil {
-				if err := w.emitSkip(childDisplay+"/", finding.SkipUnreadable, err.Error()); err != nil {
-					return err
-				}
-				continue
-			}
-			n := len(w.rel)
-			if n > 0 {
-				w.rel = append(w.rel, '/')
-			}
-			w.rel = append(w.rel, name...)
-			err = w.walkDir(child, sel)
-			child.close()
-			w.rel = w.rel[:n]
-			if err != nil {
-				return err
-			}
-			continue
-		}
-		if !sel.file(childRel) {
-			continue
-		}
 		switch {
-		case typ&fs.ModeSymlink != 0:
-			target, _ := dir.readlink(name)
-			err = w.emitSkip(childDisplay, finding.SkipSymlink, "symbolic link to "+target+" (not followed)")
-		case typ.IsRegular():
-			// The size comes from the worker's fstat: a stat here would
-			// cost a second system call per file.
-			open, done, oerr := dir.opener(name)
-			if oerr != nil {
-				err = w.emitSkip(childDisplay, finding.SkipUnreadable, oerr.Error())
-				break
+		case typ.IsDir():
+			if name != ".git" && sel.dir(childRel) {
+				err = w.descend(dir, name, childDisplay, sel)
 			}
-			err = w.emit(finding.Item{Path: childDisplay, Size: -1, Stage: rules.StageWorkTree, Open: open})
-			done(err == nil)
-		default:
-			err = w.emitSkip(childDisplay, finding.SkipNotRegular, describeMode(typ))
+		case sel.file(childRel):
+			err = w.visitFile(dir, name, typ, childDisplay)
 		}
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// descend walks the subdirectory name of dir.
+func (w *walker) descend(dir dirRef, name, display string, sel *selection) error {
+	child, err := dir.child(name)
+	if err != nil {
+		return w.emitSkip(display+"/", finding.SkipUnreadable, err.Error())
+	}
+	n := len(w.rel)
+	if n > 0 {
+		w.rel = append(w.rel, '/')
+	}
+	w.rel = append(w.rel, name...)
+	err = w.walkDir(child, sel)
+	child.close()
+	w.rel = w.rel[:n]
+	return err
+}
+
+// visitFile emits the entry name of dir, which is not a directory: as an
+// item to read when it is a regular file, else as skipped.
+func (w *walker) visitFile(dir dirRef, name string, typ fs.FileMode, display string) error {
+	switch {
+	case typ&fs.ModeSymlink != 0:
+		target, _ := dir.readlink(name)
+		return w.emitSkip(display, finding.SkipSymlink, "symbolic link to "+target+" (not followed)")
+	case typ.IsRegular():
+		// The size comes from the worker's fstat: a stat here would
+		// cost a second system call per file.
+		open, done, err := dir.opener(name)
+		if err != nil {
+			return w.emitSkip(display, finding.SkipUnreadable, err.Error())
+		}
+		err = w.emit(finding.Item{Path: display, Size: -1, Stage: rules.StageWorkTree, Open: open})
+		done(err == nil)
+		return err
+	}
+	return w.emitSkip(display, finding.SkipNotRegular, describeMode(typ))
 }
 
 // selectIn returns the selection for the entries of dir: a directory that
