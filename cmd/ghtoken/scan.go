@@ -20,36 +20,11 @@ import (
 	"github.com/ghtoken/ghtoken/scanner/walk"
 )
 
+// scan runs "ghtoken scan": everything that can be checked is checked before
+// the scan, then the scan, then its reports.
 func (e *env) scan(f *flagValues, paths []string) error {
-	rep, err := report.For(f.format)
+	rep, api, err := e.prepareScan(f)
 	if err != nil {
-		return usageErr(err)
-	}
-	if f.quiet && f.verbose {
-		return usageError("--quiet and --verbose: choose one")
-	}
-	if (f.quiet || f.verbose) && f.format != "text" && f.format != "" {
-		return usageError("--quiet and --verbose shape the text report; --format %s has one shape", f.format)
-	}
-	if f.noColor || e.getenv("NO_COLOR") != "" {
-		e.colour = false
-	}
-	var api *github.Client
-	if f.verify {
-		// Checked before scanning: a bad URL should not cost a whole scan.
-		if api, err = e.apiClient(f.githubAPIURL); err != nil {
-			return err
-		}
-	}
-	// An unwritable output path fails before the scan; the report file
-	// itself is made after it, so that the scan never sees it.
-	if f.output != "" {
-		if err := checkWritable(f.output); err != nil {
-			return fmt.Errorf("-o: %w", err)
-		}
-		e.colour = false
-	}
-	if err := checkReportTargets(f.reports, f.output); err != nil {
 		return err
 	}
 	r, err := e.runScan(paths, f, true)
@@ -60,6 +35,58 @@ func (e *env) scan(f *flagValues, paths []string) error {
 		r.Verified = e.verifyFindings(api, r.Result)
 		writeVerifySummary(e.stderr, api, r.Verified)
 	}
+	if err := e.writeScanReports(f, rep, r); err != nil {
+		return err
+	}
+	report.WriteWarnings(e.stderr, r.Result)
+	status := scanStatus(r.Result, f.strict)
+	if f.staged && status == errFindings && !f.quiet {
+		hasCommit, err := (&gitsource.Git{Dir: e.dir}).HasCommit(e.ctx)
+		writeStagedAdvice(e.stderr, err == nil && !hasCommit)
+	}
+	return status
+}
+
+// prepareScan checks the flags and the report files before the scan, so that
+// a mistake does not cost a whole scan, and returns the reporter and, for
+// --verify, the API client.
+func (e *env) prepareScan(f *flagValues) (report.Reporter, *github.Client, error) {
+	rep, err := report.For(f.format)
+	if err != nil {
+		return nil, nil, usageErr(err)
+	}
+	if f.quiet && f.verbose {
+		return nil, nil, usageError("--quiet and --verbose: choose one")
+	}
+	if (f.quiet || f.verbose) && f.format != "text" && f.format != "" {
+		return nil, nil, usageError("--quiet and --verbose shape the text report; --format %s has one shape", f.format)
+	}
+	if f.noColor || e.getenv("NO_COLOR") != "" {
+		e.colour = false
+	}
+	var api *github.Client
+	if f.verify {
+		if api, err = e.apiClient(f.githubAPIURL); err != nil {
+			return nil, nil, err
+		}
+	}
+	// An unwritable output path fails before the scan; the report file
+	// itself is made after it, so that the scan never sees it.
+	if f.output != "" {
+		if err := checkWritable(f.output); err != nil {
+			return nil, nil, fmt.Errorf("-o: %w", err)
+		}
+		e.colour = false
+	}
+	if err := checkReportTargets(f.reports, f.output); err != nil {
+		return nil, nil, err
+	}
+	return rep, api, nil
+}
+
+// writeScanReports writes the report (standard output or -o), every
+// --report file, the summary line and the GitHub job summary.
+func (e *env) writeScanReports(f *flagValues, rep report.Reporter, r *report.Report) error {
 	perm := os.FileMode(0o644)
 	if f.showSecrets {
 		perm = 0o600
@@ -97,13 +124,7 @@ func (e *env) scan(f *flagValues, paths []string) error {
 			}
 		}
 	}
-	report.WriteWarnings(e.stderr, r.Result)
-	status := scanStatus(r.Result, f.strict)
-	if f.staged && status == errFindings && !f.quiet {
-		hasCommit, err := (&gitsource.Git{Dir: e.dir}).HasCommit(e.ctx)
-		writeStagedAdvice(e.stderr, err == nil && !hasCommit)
-	}
-	return status
+	return nil
 }
 
 // runScan loads the suppressions and scans. useBaseline is false when making

@@ -20,6 +20,27 @@ import (
 // scanGit runs the git modes of "ghtoken scan": --staged, --since, --ci and
 // --history. Every git failure is an error (exit 2), never a clean result.
 func (e *env) scanGit(f *flagValues, paths []string, opt scanner.Options, sup *suppress.Suppressions) (*finding.Result, error) {
+	if err := checkGitModes(f, paths); err != nil {
+		return nil, err
+	}
+	g := gitsource.Git{Dir: e.dir}
+	sup.RootPaths = true // git reports paths from the top of the work tree
+	switch {
+	case f.staged:
+		res, err := scanner.Scan(e.ctx, &gitsource.Staged{Git: g, AllLines: f.allLines, Files: paths, MaxBlobSize: int64(f.maxFileSize)}, opt)
+		if err == nil {
+			sup.Apply(res)
+		}
+		return res, err
+	case f.since != "" || f.ci:
+		return e.scanRange(g, f, opt, sup)
+	default:
+		return e.scanHistory(g, f, opt, sup)
+	}
+}
+
+// checkGitModes refuses flags that do not go together.
+func checkGitModes(f *flagValues, paths []string) error {
 	modes := 0
 	for _, on := range []bool{f.staged, f.since != "", f.ci, f.history} {
 		if on {
@@ -28,77 +49,72 @@ func (e *env) scanGit(f *flagValues, paths []string, opt scanner.Options, sup *s
 	}
 	switch {
 	case modes == 0 && f.allLines:
-		return nil, errors.New("--all-lines goes with --staged")
+		return errors.New("--all-lines goes with --staged")
 	case modes == 0:
-		return nil, errors.New("--branch goes with --history")
+		return errors.New("--branch goes with --history")
 	case modes > 1:
-		return nil, errors.New("choose one of --staged, --since, --ci and --history")
+		return errors.New("choose one of --staged, --since, --ci and --history")
 	case f.allLines && !f.staged:
-		return nil, errors.New("--all-lines goes with --staged")
+		return errors.New("--all-lines goes with --staged")
 	case len(f.branches) > 0 && !f.history:
-		return nil, errors.New("--branch goes with --history")
+		return errors.New("--branch goes with --history")
 	case len(paths) > 0 && !f.staged:
-		return nil, fmt.Errorf("--since, --ci and --history scan the repository of the current directory; they take no PATH (got %q)", paths[0])
+		return fmt.Errorf("--since, --ci and --history scan the repository of the current directory; they take no PATH (got %q)", paths[0])
 	}
-	g := gitsource.Git{Dir: e.dir}
-	sup.RootPaths = true // git reports paths from the top of the work tree
-	limit := int64(f.maxFileSize)
-	switch {
-	case f.staged:
-		res, err := scanner.Scan(e.ctx, &gitsource.Staged{Git: g, AllLines: f.allLines, Files: paths, MaxBlobSize: limit}, opt)
-		if err == nil {
-			sup.Apply(res)
-		}
-		return res, err
-	case f.since != "" || f.ci:
-		var rg *gitsource.Range
-		var err error
-		if f.ci {
-			var desc string
-			ci := gitsource.CI{Getenv: e.getenv, ReadFile: os.ReadFile}
-			if rg, desc, err = ci.Range(e.ctx, g); err != nil {
-				return nil, err
-			}
-			fmt.Fprintf(e.stderr, "ghtoken: --ci: %s\n", desc)
-		} else if rg, err = gitsource.SinceRange(e.ctx, g, f.since); err != nil {
+	return nil
+}
+
+// scanRange runs --since and --ci.
+func (e *env) scanRange(g gitsource.Git, f *flagValues, opt scanner.Options, sup *suppress.Suppressions) (*finding.Result, error) {
+	var rg *gitsource.Range
+	var err error
+	if f.ci {
+		var desc string
+		ci := gitsource.CI{Getenv: e.getenv, ReadFile: os.ReadFile}
+		if rg, desc, err = ci.Range(e.ctx, g); err != nil {
 			return nil, err
 		}
-		rg.MaxBlobSize = limit
-		sup, files, err := rangeSuppressions(e, rg, f, sup)
-		if err != nil {
-			return nil, err
-		}
-		res, err := scanner.Scan(e.ctx, rg, opt)
-		if err == nil {
-			sup.Apply(res)
-			var notices []finding.Notice
-			notices, err = rg.SuppressionChanges(e.ctx, files)
-			res.Notices = append(res.Notices, notices...)
-			res.Sort()
-		}
-		if err == nil && rg.Commits == 0 {
-			fmt.Fprintln(e.stderr, "ghtoken: the range holds no commit: nothing to scan")
-		}
-		return res, err
-	default:
-		h := &gitsource.History{Git: g, Refs: f.branches, MaxBlobSize: limit}
-		var p *progressLine
-		if isTerminal(e.stderr) {
-			p = &progressLine{w: e.stderr}
-			h.Progress = p.update
-		}
-		res, err := scanner.Scan(e.ctx, h, opt)
-		if err != nil {
-			return res, err
-		}
-		// Suppressions apply to every place a token was found, before the
-		// places are folded into its first introduction.
+		fmt.Fprintf(e.stderr, "ghtoken: --ci: %s\n", desc)
+	} else if rg, err = gitsource.SinceRange(e.ctx, g, f.since); err != nil {
+		return nil, err
+	}
+	rg.MaxBlobSize = int64(f.maxFileSize)
+	sup, files, err := rangeSuppressions(e, rg, f, sup)
+	if err != nil {
+		return nil, err
+	}
+	res, err := scanner.Scan(e.ctx, rg, opt)
+	if err == nil {
 		sup.Apply(res)
-		start := time.Now()
-		err = h.Attribute(e.ctx, res)
-		res.Stats.Duration += time.Since(start)
+		var notices []finding.Notice
+		notices, err = rg.SuppressionChanges(e.ctx, files)
+		res.Notices = append(res.Notices, notices...)
+		res.Sort()
+	}
+	if err == nil && rg.Commits == 0 {
+		fmt.Fprintln(e.stderr, "ghtoken: the range holds no commit: nothing to scan")
+	}
+	return res, err
+}
+
+// scanHistory runs --history.
+func (e *env) scanHistory(g gitsource.Git, f *flagValues, opt scanner.Options, sup *suppress.Suppressions) (*finding.Result, error) {
+	h := &gitsource.History{Git: g, Refs: f.branches, MaxBlobSize: int64(f.maxFileSize)}
+	if isTerminal(e.stderr) {
+		p := &progressLine{w: e.stderr}
+		h.Progress = p.update
+	}
+	res, err := scanner.Scan(e.ctx, h, opt)
+	if err != nil {
 		return res, err
 	}
+	// Suppressions apply to every place a token was found, before the
+	// places are folded into its first introduction.
+	sup.Apply(res)
+	start := time.Now()
+	err = h.Attribute(e.ctx, res)
+	res.Stats.Duration += time.Since(start)
+	return res, err
 }
 
 // writeStagedAdvice tells someone whose commit a hook just stopped how to
