@@ -83,3 +83,14 @@ func FuzzFindCost(f *testing.F) {
 		}
 	})
 }
+
+// Candidates nested in the header of a JWT too long to decode are part of
+// the one finding it makes, not one finding each: otherwise a line of them
+// is dozens of findings, and memory grows with them.
+func TestNestedStatelessReportedOnce(t *testing.T) {
+	in := []byte(strings.Repeat("-ghs_1_eyJ", 50) + ".e30.x\n")
+	ms, _ := find(in, Options{}, nil)
+	if len(ms) != 1 || ms[0].Confidence != Low || ms[0].Start != 1 {
+		t.Errorf("%d matches, want the outermost one at low confidence: %+v", len(ms), ms)
+	}
+}

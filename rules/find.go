@@ -165,6 +165,9 @@ type finder struct {
 	runs     [3][2]int // the latest base64url runs (see base64URLRunEnd)
 	nextRun  int
 	esc      escapeRun // the latest escaped run (see escapedAt)
+	// longJWTEnd is the end of the latest stateless match whose header was
+	// too long to decode (see stateless).
+	longJWTEnd int
 	// probes counts the work done, for tests (see find); a decoding's
 	// inner finder adds its own.
 	probes int

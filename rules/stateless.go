@@ -65,7 +65,12 @@ func (f *finder) stateless(p int) {
 		m.Confidence, m.Note = Lookalike, "JWT header does not decode"
 	case len(hdr) > maxJWTHeader:
 		// Not decoded, so that a run of nested candidates costs a bounded
-		// amount each; still a finding, never silence.
+		// amount each; still a finding, never silence. A candidate nested
+		// in the header of one already reported this way is part of it.
+		if f.longJWTEnd == i {
+			return
+		}
+		f.longJWTEnd = i
 		m.Confidence, m.Note = Low, "JWT header too long to decode"
 	case !f.decodeSegment(hdr, &header) || header.Alg == "":
 		m.Confidence, m.Note = Lookalike, "JWT header does not decode"
