@@ -116,55 +116,18 @@ func (h *History) revs() []string {
 	return h.Refs
 }
 
-// Walk implements Source.
+// Walk implements Source. It checks the clone holds the whole history,
+// starts the readers, reads every blob in rev-list's order, then reports
+// the blobs the repository lacks and counts the commits.
 func (h *History) Walk(ctx context.Context, emit func(finding.Item) error) error {
-	for _, r := range h.Refs {
-		if len(r) > 0 && r[0] == '-' {
-			return errors.New("history: a ref cannot start with '-'")
-		}
-	}
-	// A shallow clone holds part of the history: an audit of it would be
-	// a clean result for commits it never saw.
-	if shallow, err := h.Git.isShallow(ctx); err != nil {
+	if err := h.checkWalkable(ctx); err != nil {
 		return err
-	} else if shallow {
-		return &HintError{Err: errors.New("--history: this clone is shallow: the commits before its cut-off are not in it, so the history cannot be audited"), Hint: fetchHint}
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	// --missing=print lists an object that is not in the repository (a
-	// partial clone's blobs, say) as "?oid" instead of failing: cat-file
-	// then answers "missing", and the blob is reported as skipped.
-	args := append([]string{"rev-list", "--objects", "--filter=object:type=blob", "--filter-provided-objects", "--missing=print"}, h.revs()...)
-	args = append(args, "--")
-	rl, err := h.Git.start(ctx, nil, args...)
+	rl, cfs, err := h.startReaders(ctx, cancel)
 	if err != nil {
 		return err
-	}
-	// Several cat-file processes inflate objects at once: line i of
-	// rev-list goes to process i%n and answers are read in the same
-	// order, so the walk stays deterministic. Each process has its own
-	// feeder, so none can block another (answers are read in order, so a
-	// line is always fed before its answer is awaited).
-	n := h.Readers
-	if n <= 0 {
-		n = min(2, runtime.GOMAXPROCS(0))
-	}
-	cfs := make([]*catFile, 0, n)
-	stopAll := func() {
-		cancel()
-		rl.wait(ctx)
-		for _, c := range cfs {
-			c.close(ctx)
-		}
-	}
-	for range n {
-		c, err := h.Git.startCatFile(ctx, nil)
-		if err != nil {
-			stopAll()
-			return err
-		}
-		cfs = append(cfs, c)
 	}
 	feedErr := make(chan error, 1)
 	go func() { feedErr <- feed(rl.out, cfs) }()
@@ -172,57 +135,11 @@ func (h *History) Walk(ctx context.Context, emit func(finding.Item) error) error
 	if h.Progress != nil {
 		go func() { total <- h.countObjects(ctx) }()
 	}
-	bud := newBudget(defaultBudget)
 	missing := map[string]string{} // blob id → a path it is at
-	start, last := time.Now(), time.Now()
 	p := HistoryProgress{}
+	start := time.Now()
 	h.Commits = 0
-	var werr error
-	for i := 0; ; i++ {
-		cf := cfs[i%n]
-		hd, err := cf.header()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			werr = err
-			break
-		}
-		switch {
-		case hd.missing:
-			if oid := strings.TrimPrefix(hd.oid, "?"); isObjectID(oid) {
-				missing[oid] = ""
-			}
-			// Otherwise the rest of a file name holding a newline, which
-			// rev-list prints as is.
-		case hd.typ == "blob":
-			p.Blobs++
-			p.Bytes += hd.size
-			it := finding.Item{Path: hd.rest, Stage: rules.StageCommitted, Blob: hd.oid}
-			if it, werr = cf.blob(hd, it, h.MaxBlobSize, bud); werr == nil {
-				if it.Skip != nil {
-					it.Skip.Detail += " (blob " + hd.oid + ")"
-				}
-				werr = emit(it)
-			}
-		default:
-			// Commits: the blob filter lets some through (git 2.39 lists
-			// the tips); they are counted separately.
-			werr = cf.discard(hd)
-		}
-		if werr != nil {
-			break
-		}
-		if h.Progress != nil && time.Since(last) >= 250*time.Millisecond {
-			last = time.Now()
-			p.Elapsed = last.Sub(start)
-			select {
-			case p.TotalObjects = <-total:
-			default:
-			}
-			h.Progress(p)
-		}
-	}
+	werr := h.readBlobs(cfs, total, missing, &p, start, emit)
 	if werr != nil {
 		cancel()
 	}
@@ -237,16 +154,10 @@ func (h *History) Walk(ctx context.Context, emit func(finding.Item) error) error
 	if cerr == nil && ferr != nil && ctx.Err() == nil {
 		cerr = fmt.Errorf("git cat-file: %w", ferr)
 	}
-	if werr == nil && rerr == nil && cerr == nil && len(missing) > 0 {
-		werr = h.emitMissing(ctx, missing, emit)
-	}
 	if werr == nil && rerr == nil && cerr == nil {
-		out, err := h.Git.output(ctx, append(append([]string{"rev-list", "--count"}, h.revs()...), "--")...)
-		if err != nil {
+		if err := h.finishWalk(ctx, missing, &p, emit); err != nil {
 			return err
 		}
-		h.Commits, _ = strconv.Atoi(strings.TrimSpace(string(out)))
-		p.Commits = h.Commits
 	}
 	if h.Progress != nil && werr == nil {
 		p.Elapsed, p.Done = time.Since(start), true
@@ -259,6 +170,128 @@ func (h *History) Walk(ctx context.Context, emit func(finding.Item) error) error
 		return rerr
 	}
 	return cerr
+}
+
+// checkWalkable refuses refs that git would take as options and a shallow
+// clone: an audit of part of a history would be a clean result for commits
+// it never saw.
+func (h *History) checkWalkable(ctx context.Context) error {
+	for _, r := range h.Refs {
+		if len(r) > 0 && r[0] == '-' {
+			return errors.New("history: a ref cannot start with '-'")
+		}
+	}
+	if shallow, err := h.Git.isShallow(ctx); err != nil {
+		return err
+	} else if shallow {
+		return &HintError{Err: errors.New("--history: this clone is shallow: the commits before its cut-off are not in it, so the history cannot be audited"), Hint: fetchHint}
+	}
+	return nil
+}
+
+// startReaders starts rev-list, which lists every blob, and the cat-file
+// processes that read them. Several cat-file processes inflate objects at
+// once: line i of rev-list goes to process i%n and answers are read in the
+// same order, so the walk stays deterministic. Each process has its own
+// feeder, so none can block another (answers are read in order, so a line
+// is always fed before its answer is awaited).
+func (h *History) startReaders(ctx context.Context, cancel func()) (*stream, []*catFile, error) {
+	// --missing=print lists an object that is not in the repository (a
+	// partial clone's blobs, say) as "?oid" instead of failing: cat-file
+	// then answers "missing", and the blob is reported as skipped.
+	args := append([]string{"rev-list", "--objects", "--filter=object:type=blob", "--filter-provided-objects", "--missing=print"}, h.revs()...)
+	args = append(args, "--")
+	rl, err := h.Git.start(ctx, nil, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	n := h.Readers
+	if n <= 0 {
+		n = min(2, runtime.GOMAXPROCS(0))
+	}
+	cfs := make([]*catFile, 0, n)
+	for range n {
+		c, err := h.Git.startCatFile(ctx, nil)
+		if err != nil {
+			cancel()
+			rl.wait(ctx)
+			for _, c := range cfs {
+				c.close(ctx)
+			}
+			return nil, nil, err
+		}
+		cfs = append(cfs, c)
+	}
+	return rl, cfs, nil
+}
+
+// finishWalk reports the blobs the repository lacks and counts the commits
+// the walk went through.
+func (h *History) finishWalk(ctx context.Context, missing map[string]string, p *HistoryProgress, emit func(finding.Item) error) error {
+	if len(missing) > 0 {
+		if err := h.emitMissing(ctx, missing, emit); err != nil {
+			return err
+		}
+	}
+	out, err := h.Git.output(ctx, append(append([]string{"rev-list", "--count"}, h.revs()...), "--")...)
+	if err != nil {
+		return err
+	}
+	h.Commits, _ = strconv.Atoi(strings.TrimSpace(string(out)))
+	p.Commits = h.Commits
+	return nil
+}
+
+// readBlobs reads the cat-file answers in rev-list's order and emits each
+// blob, noting the ones the repository lacks in missing.
+func (h *History) readBlobs(cfs []*catFile, total <-chan int, missing map[string]string, p *HistoryProgress, start time.Time, emit func(finding.Item) error) error {
+	bud := newBudget(defaultBudget)
+	last := start
+	n := len(cfs)
+	for i := 0; ; i++ {
+		cf := cfs[i%n]
+		hd, err := cf.header()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch {
+		case hd.missing:
+			if oid := strings.TrimPrefix(hd.oid, "?"); isObjectID(oid) {
+				missing[oid] = ""
+			}
+			// Otherwise the rest of a file name holding a newline, which
+			// rev-list prints as is.
+		case hd.typ == "blob":
+			p.Blobs++
+			p.Bytes += hd.size
+			it := finding.Item{Path: hd.rest, Stage: rules.StageCommitted, Blob: hd.oid}
+			if it, err = cf.blob(hd, it, h.MaxBlobSize, bud); err == nil {
+				if it.Skip != nil {
+					it.Skip.Detail += " (blob " + hd.oid + ")"
+				}
+				err = emit(it)
+			}
+		default:
+			// Commits: the blob filter lets some through (git 2.39 lists
+			// the tips); they are counted separately.
+			err = cf.discard(hd)
+		}
+		if err != nil {
+			return err
+		}
+		if h.Progress != nil && time.Since(last) >= 250*time.Millisecond {
+			last = time.Now()
+			p.Elapsed = last.Sub(start)
+			select {
+			case p.TotalObjects = <-total:
+			default:
+			}
+			h.Progress(*p)
+		}
+	}
 }
 
 // emitMissing reports the blobs that are not in the repository, each at
@@ -355,8 +388,31 @@ func (h *History) Attribute(ctx context.Context, res *finding.Result) error {
 	if len(res.Findings) == 0 {
 		return nil
 	}
-	places := map[string][]place{}
+	places, err := h.placesOf(ctx, res.Findings)
+	if err != nil {
+		return err
+	}
+	res.Findings = firstIntroductions(res.Findings, places)
+	byConf := map[rules.Confidence]int{}
 	for _, f := range res.Findings {
+		byConf[f.Confidence]++
+	}
+	for _, c := range []rules.Confidence{rules.High, rules.Medium, rules.Low} {
+		res.Stats.ByConfidence[c] = byConf[c]
+	}
+	if byConf[rules.Lookalike] > 0 {
+		res.Stats.ByConfidence[rules.Lookalike] = byConf[rules.Lookalike]
+	}
+	slices.SortFunc(res.Findings, func(a, b finding.Finding) int { return finding.CompareFindings(&a, &b) })
+	return nil
+}
+
+// placesOf finds, for the blob of each finding, every place (commit, path)
+// that adds it, in history order: one "git log --raw" pass, and a second
+// over merges for the blobs only a merge adds.
+func (h *History) placesOf(ctx context.Context, findings []finding.Finding) (map[string][]place, error) {
+	places := map[string][]place{}
+	for _, f := range findings {
 		places[f.Blob] = nil
 	}
 	order := 0
@@ -379,37 +435,37 @@ func (h *History) Attribute(ctx context.Context, res *finding.Result) error {
 	}
 	base := append([]string{"log", logFormat, "--reverse", "--topo-order", "--root", "-z", "--raw", "--no-abbrev", "--no-renames", "--ignore-submodules=none"}, "--diff-merges=off")
 	if err := h.gitLog(ctx, append(base, h.revs()...), collect); err != nil {
-		return err
+		return nil, err
 	}
-	unattributed := false
-	for _, ps := range places {
+	mergeOnly := map[string][]place{}
+	for b, ps := range places {
 		if len(ps) == 0 {
-			unattributed = true
+			mergeOnly[b] = nil
 		}
 	}
-	if unattributed {
-		order = 0
-		mergeOnly := map[string][]place{}
-		for b, ps := range places {
-			if len(ps) == 0 {
-				mergeOnly[b] = nil
-			}
-		}
-		saved := places
-		places = mergeOnly
-		args := append([]string{"log", logFormat, "--reverse", "--topo-order", "-z", "--raw", "--no-abbrev", "--no-renames", "--merges", "--diff-merges=first-parent"}, h.revs()...)
-		if err := h.gitLog(ctx, args, collect); err != nil {
-			return err
-		}
-		for b, ps := range places {
-			for i := range ps {
-				ps[i].order += 1 << 40 // after every ordinary commit
-			}
-			saved[b] = ps
-		}
-		places = saved
+	if len(mergeOnly) == 0 {
+		return places, nil
 	}
+	order = 0
+	saved := places
+	places = mergeOnly
+	args := append([]string{"log", logFormat, "--reverse", "--topo-order", "-z", "--raw", "--no-abbrev", "--no-renames", "--merges", "--diff-merges=first-parent"}, h.revs()...)
+	if err := h.gitLog(ctx, args, collect); err != nil {
+		return nil, err
+	}
+	for b, ps := range places {
+		for i := range ps {
+			ps[i].order += 1 << 40 // after every ordinary commit
+		}
+		saved[b] = ps
+	}
+	return saved, nil
+}
 
+// firstIntroductions folds the findings into one per distinct token (rule
+// and secret), at its first place in history order, counting its distinct
+// places in Occurrences.
+func firstIntroductions(findings []finding.Finding, places map[string][]place) []finding.Finding {
 	type occurrence struct {
 		f *finding.Finding
 		p place
@@ -417,8 +473,8 @@ func (h *History) Attribute(ctx context.Context, res *finding.Result) error {
 	key := func(f *finding.Finding) [2]string { return [2]string{f.Rule.ID, f.Secret} }
 	groups := map[[2]string][]occurrence{}
 	var keys [][2]string
-	for i := range res.Findings {
-		f := &res.Findings[i]
+	for i := range findings {
+		f := &findings[i]
 		k := key(f)
 		if _, ok := groups[k]; !ok {
 			keys = append(keys, k)
@@ -432,7 +488,6 @@ func (h *History) Attribute(ctx context.Context, res *finding.Result) error {
 		}
 	}
 	out := make([]finding.Finding, 0, len(keys))
-	byConf := map[rules.Confidence]int{}
 	for _, k := range keys {
 		occ := groups[k]
 		// The same place can come twice: one blob with the token on two
@@ -462,17 +517,8 @@ func (h *History) Attribute(ctx context.Context, res *finding.Result) error {
 		f := *first.f
 		f.Path, f.Commit, f.Occurrences = first.p.path, first.p.commit, n
 		out = append(out, f)
-		byConf[f.Confidence]++
 	}
-	res.Findings = out
-	for _, c := range []rules.Confidence{rules.High, rules.Medium, rules.Low} {
-		res.Stats.ByConfidence[c] = byConf[c]
-	}
-	if byConf[rules.Lookalike] > 0 {
-		res.Stats.ByConfidence[rules.Lookalike] = byConf[rules.Lookalike]
-	}
-	slices.SortFunc(res.Findings, func(a, b finding.Finding) int { return finding.CompareFindings(&a, &b) })
-	return nil
+	return out
 }
 
 // gitLog runs a raw-only git log and feeds its commits to fn.

@@ -90,20 +90,9 @@ func (s *Staged) Walk(ctx context.Context, emit func(finding.Item) error) error 
 		}
 	}()
 
-	changes, err := s.Git.diffIndex(ctx, "HEAD")
+	changes, err := s.stagedChanges(ctx)
 	if err != nil {
-		// The first commit: HEAD does not resolve yet. Anything else
-		// (not a repository, say) is reported in git's words.
-		if _, ok, rerr := s.Git.resolveTree(ctx, "HEAD"); rerr != nil || ok {
-			return err
-		}
-		empty, err := s.Git.emptyTree(ctx)
-		if err != nil {
-			return err
-		}
-		if changes, err = s.Git.diffIndex(ctx, empty); err != nil {
-			return err
-		}
+		return err
 	}
 	st := <-cfc
 	taken, cf = true, st.cf
@@ -124,6 +113,35 @@ func (s *Staged) Walk(ctx context.Context, emit func(finding.Item) error) error 
 		}
 	}
 
+	if err := s.emitChanges(cf, changes, emit); err != nil {
+		return err
+	}
+	closed = true
+	return cf.close(ctx)
+}
+
+// stagedChanges diffs the index against HEAD, or against the empty tree
+// before the first commit.
+func (s *Staged) stagedChanges(ctx context.Context) ([]fileChange, error) {
+	changes, err := s.Git.diffIndex(ctx, "HEAD")
+	if err == nil {
+		return changes, nil
+	}
+	// The first commit: HEAD does not resolve yet. Anything else (not a
+	// repository, say) is reported in git's words.
+	if _, ok, rerr := s.Git.resolveTree(ctx, "HEAD"); rerr != nil || ok {
+		return nil, err
+	}
+	empty, err := s.Git.emptyTree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Git.diffIndex(ctx, empty)
+}
+
+// emitChanges turns each staged change into an item, its content read
+// through cf: the added lines, the whole file, or a skip.
+func (s *Staged) emitChanges(cf *catFile, changes []fileChange, emit func(finding.Item) error) error {
 	bud := newBudget(defaultBudget)
 	for i := range changes {
 		c := &changes[i]
@@ -162,8 +180,7 @@ func (s *Staged) Walk(ctx context.Context, emit func(finding.Item) error) error 
 			return err
 		}
 	}
-	closed = true
-	return cf.close(ctx)
+	return nil
 }
 
 // withFiles keeps the changes to s.Files and adds, to be scanned whole,
