@@ -455,4 +455,31 @@ func TestScanSinceSuppressionsFromTheBase(t *testing.T) {
 	if code, stdout, stderr := runGitMode(t, dir, nil, "scan", "--since", next); code != exitClean {
 		t.Errorf("suppressed at the base: exit %d, want 0\n%s\n%s", code, stdout, stderr)
 	}
+	// The same from a subdirectory: paths are the repository's.
+	sub := filepath.Join(dir, "sub")
+	os.MkdirAll(sub, 0o755)
+	if code, stdout, stderr := runGitMode(t, sub, nil, "scan", "--since", next); code != exitClean {
+		t.Errorf("from a subdirectory, suppressed at the base: exit %d, want 0\n%s\n%s", code, stdout, stderr)
+	}
+	if _, _, stderr := runGitMode(t, sub, nil, "scan", "--since", base); !strings.Contains(stderr, ".ghtokenignore:3: ") {
+		t.Errorf("from a subdirectory: no warning for the added suppression\n%s", stderr)
+	}
+}
+
+// TestScanSinceInABareRepository: a server-side hook runs in a bare
+// repository, which has no work tree for suppression files to be in.
+func TestScanSinceInABareRepository(t *testing.T) {
+	dir := gitRepo(t)
+	writeFile(t, dir, "a.txt", "a\n")
+	gitIn(t, dir, "add", "a.txt")
+	gitIn(t, dir, "commit", "-qm", "base")
+	base := gitIn(t, dir, "rev-parse", "HEAD")
+	writeFile(t, dir, "b.txt", "B=${ghp:bare}\n")
+	gitIn(t, dir, "add", "b.txt")
+	gitIn(t, dir, "commit", "-qm", "token")
+	bare := filepath.Join(t.TempDir(), "bare.git")
+	gitIn(t, dir, "clone", "-q", "--bare", dir, bare)
+	if code, stdout, stderr := runGitMode(t, bare, nil, "scan", "--since", base); code != exitFindings {
+		t.Errorf("exit %d, want 1\n%s\n%s", code, stdout, stderr)
+	}
 }

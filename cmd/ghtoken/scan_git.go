@@ -83,12 +83,20 @@ func (e *env) scanRange(g gitsource.Git, f *flagValues, opt scanner.Options, sup
 	if err != nil {
 		return nil, err
 	}
+	type changes struct {
+		notices []finding.Notice
+		err     error
+	}
+	cc := make(chan changes, 1)
+	go func() {
+		n, err := files.Changes(e.ctx)
+		cc <- changes{n, err}
+	}()
 	res, err := scanner.Scan(e.ctx, rg, opt)
+	c := <-cc
 	if err == nil {
 		sup.Apply(res)
-		var notices []finding.Notice
-		notices, err = rg.SuppressionChanges(e.ctx, files)
-		res.Notices = append(res.Notices, notices...)
+		res.Notices, err = append(res.Notices, c.notices...), c.err
 		res.Sort()
 	}
 	if err == nil && rg.Commits == 0 {
@@ -173,8 +181,8 @@ func (p *progressLine) update(h gitsource.HistoryProgress) {
 
 // rangeSuppressions loads the suppression files of a commit range as they
 // are at its base: the code under review cannot switch its own scan off.
-// It also returns the files' paths, whose changes in the range are listed.
-func rangeSuppressions(e *env, rg *gitsource.Range, f *flagValues, sup *suppress.Suppressions) (*suppress.Suppressions, []string, error) {
+// It also returns the files, whose changes in the range are listed.
+func rangeSuppressions(e *env, rg *gitsource.Range, f *flagValues, sup *suppress.Suppressions) (*suppress.Suppressions, *gitsource.BaseFiles, error) {
 	ip := f.ignoreFile
 	if ip == "" {
 		ip = filepath.Join(sup.Root, suppress.IgnoreFileName)
@@ -185,14 +193,14 @@ func rangeSuppressions(e *env, rg *gitsource.Range, f *flagValues, sup *suppress
 		bp = f.baseline
 		files = append(files, bp)
 	}
-	read, err := rg.Git.FilesAt(e.ctx, rg.Base())
+	bf, err := rg.BaseFiles(e.ctx, files)
 	if err != nil {
 		return nil, nil, err
 	}
-	base, err := suppress.LoadWith(sup.Root, f.ignoreFile, bp, read)
+	base, err := suppress.LoadWith(sup.Root, f.ignoreFile, bp, bf.Read)
 	if err != nil {
 		return nil, nil, err
 	}
 	base.Now, base.RootPaths = sup.Now, true
-	return base, files, nil
+	return base, bf, nil
 }

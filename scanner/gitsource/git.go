@@ -316,19 +316,11 @@ func (g *Git) isShallow(ctx context.Context) (bool, error) {
 // (the grafts listed in the git directory's "shallow" file), or nil when
 // the repository is not shallow.
 func (g *Git) shallowCommits(ctx context.Context) (map[string]bool, error) {
-	shallow, err := g.isShallow(ctx)
-	if err != nil || !shallow {
+	info, err := g.repoInfo(ctx)
+	if err != nil || !info.shallow {
 		return nil, err
 	}
-	out, err := g.output(ctx, "rev-parse", "--git-path", "shallow")
-	if err != nil {
-		return nil, err
-	}
-	p := strings.TrimRight(string(out), "\n")
-	if !filepath.IsAbs(p) && g.Dir != "" {
-		p = filepath.Join(g.Dir, p)
-	}
-	data, err := os.ReadFile(p)
+	data, err := os.ReadFile(info.shallowFile)
 	if err != nil {
 		return nil, fmt.Errorf("read the list of shallow commits: %w", err)
 	}
@@ -337,4 +329,48 @@ func (g *Git) shallowCommits(ctx context.Context) (map[string]bool, error) {
 		set[l] = true
 	}
 	return set, nil
+}
+
+// repoInfo is what one git rev-parse tells about the repository.
+type repoInfo struct {
+	shallow     bool
+	shallowFile string // the git directory's list of shallow commits
+	top         string // the top of the work tree, links resolved; "" in a bare repository
+}
+
+// repoInfo asks git once whether the repository is shallow, where its
+// shallow file is, and where the top of its work tree is.
+func (g *Git) repoInfo(ctx context.Context) (repoInfo, error) {
+	out, err := g.output(ctx, "rev-parse", "--is-bare-repository", "--is-shallow-repository", "--git-path", "shallow", "--show-cdup")
+	if err != nil {
+		return repoInfo{}, err
+	}
+	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	if len(lines) < 3 {
+		return repoInfo{}, fmt.Errorf("git rev-parse: unexpected output %q", out)
+	}
+	abs := func(p string) string {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(g.Dir, p)
+		}
+		if a, err := filepath.Abs(p); err == nil {
+			p = a
+		}
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			p = r
+		}
+		return p
+	}
+	info := repoInfo{shallow: lines[1] == "true", shallowFile: lines[2]}
+	if !filepath.IsAbs(info.shallowFile) {
+		info.shallowFile = filepath.Join(g.Dir, info.shallowFile)
+	}
+	if lines[0] != "true" {
+		cdup := ""
+		if len(lines) > 3 {
+			cdup = lines[3]
+		}
+		info.top = abs(cdup)
+	}
+	return info, nil
 }

@@ -4,10 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/ghtoken/ghtoken/scanner/finding"
@@ -30,15 +30,6 @@ func (rg *Range) Head() string {
 	return rg.Include
 }
 
-// toplevel returns the top of the work tree, with symbolic links resolved.
-func (g *Git) toplevel(ctx context.Context) (string, error) {
-	out, err := g.output(ctx, "rev-parse", "--show-toplevel")
-	if err != nil {
-		return "", err
-	}
-	return strings.TrimRight(string(out), "\n"), nil
-}
-
 // repoPath returns p (a file-system path) relative to top, slash-separated,
 // and false when p is outside the work tree.
 func repoPath(top, p string) (string, bool) {
@@ -57,72 +48,95 @@ func repoPath(top, p string) (string, bool) {
 	return filepath.ToSlash(rel), true
 }
 
-// FilesAt returns a function that reads files of the work tree as they are
-// at commit rev (nothing exists there when rev is ""), and files outside the
-// work tree from the file system. The code under review cannot then change
-// what the files say.
-func (g *Git) FilesAt(ctx context.Context, rev string) (func(path string, must bool) ([]byte, bool, error), error) {
-	top, err := g.toplevel(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return func(p string, must bool) ([]byte, bool, error) {
-		rel, inside := repoPath(top, p)
-		if !inside {
-			data, err := os.ReadFile(p)
-			if err != nil {
-				if os.IsNotExist(err) && !must {
-					return nil, false, nil
-				}
-				return nil, false, fmt.Errorf("read %s: %w", p, err)
-			}
-			return data, true, nil
-		}
-		if rev == "" {
-			return nil, false, nil
-		}
-		// "rev:path^{blob}" would read as a path ending in "^{blob}".
-		out, err := g.output(ctx, "rev-parse", "-q", "--verify", rev+":"+rel)
-		if err != nil {
-			var ge *GitError
-			if errors.As(err, &ge) && ge.Stderr == "" {
-				return nil, false, nil
-			}
-			return nil, false, err
-		}
-		data, err := g.output(ctx, "cat-file", "blob", strings.TrimSpace(string(out)))
-		if err != nil {
-			return nil, false, err
-		}
-		return data, true, nil
-	}, nil
+// BaseFiles are files of the work tree (suppression files) as a commit
+// range's base has them: the code under review cannot change what they say
+// for its own scan. Files outside the work tree are read from the file
+// system.
+type BaseFiles struct {
+	rg   *Range
+	ctx  context.Context
+	rels map[string]string // file-system path → path in the repository
+	oids map[string]string // path in the repository → blob at the base
 }
 
-// SuppressionChanges lists, as suppression-added notices, the lines that
-// the range adds to the given suppression files (file-system paths; those
-// outside the work tree are not the range's).
-func (rg *Range) SuppressionChanges(ctx context.Context, paths []string) ([]finding.Notice, error) {
-	top, err := rg.Git.toplevel(ctx)
+// BaseFiles looks up paths (file-system paths) in the range's base commit:
+// one git ls-tree for all of them.
+func (rg *Range) BaseFiles(ctx context.Context, paths []string) (*BaseFiles, error) {
+	info, err := rg.Git.repoInfo(ctx)
 	if err != nil {
 		return nil, err
 	}
+	b := &BaseFiles{rg: rg, ctx: ctx, rels: map[string]string{}, oids: map[string]string{}}
 	var rels []string
 	for _, p := range paths {
-		if rel, ok := repoPath(top, p); ok {
+		// A bare repository has no work tree: every file is outside.
+		if rel, ok := repoPath(info.top, p); ok && info.top != "" {
+			b.rels[p] = rel
 			rels = append(rels, rel)
 		}
+	}
+	if len(rels) == 0 || rg.Base() == "" {
+		return b, nil
+	}
+	args := append([]string{"--literal-pathspecs", "ls-tree", "-z", "--full-tree", "--full-name", rg.Base(), "--"}, rels...)
+	out, err := rg.Git.output(ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	for _, rec := range bytes.Split(out, []byte{0}) {
+		meta, path, ok := bytes.Cut(rec, []byte("\t"))
+		if f := bytes.Fields(meta); ok && len(f) == 3 && string(f[1]) == "blob" {
+			b.oids[string(path)] = string(f[2])
+		}
+	}
+	return b, nil
+}
+
+// Read reads p as the base has it (a suppress.ReadFunc): a file of the
+// work tree that the base lacks does not exist, whatever must says.
+func (b *BaseFiles) Read(p string, must bool) ([]byte, bool, error) {
+	rel, inside := b.rels[p]
+	if !inside {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			if os.IsNotExist(err) && !must {
+				return nil, false, nil
+			}
+			return nil, false, fmt.Errorf("read %s: %w", p, err)
+		}
+		return data, true, nil
+	}
+	oid, ok := b.oids[rel]
+	if !ok {
+		return nil, false, nil
+	}
+	data, err := b.rg.Git.output(b.ctx, "cat-file", "blob", oid)
+	if err != nil {
+		return nil, false, err
+	}
+	return data, true, nil
+}
+
+// Changes lists, as suppression-added notices, the lines that the range
+// adds to the files (those outside the work tree are not the range's).
+func (b *BaseFiles) Changes(ctx context.Context) ([]finding.Notice, error) {
+	var rels []string
+	for _, rel := range b.rels {
+		rels = append(rels, ":(top,literal)"+rel)
 	}
 	if len(rels) == 0 {
 		return nil, nil
 	}
+	slices.Sort(rels)
+	rg := b.rg
 	base := rg.Base()
 	if base == "" {
 		// The range starts at the first commit: compare with an empty tree.
-		out, err := rg.Git.output(ctx, "hash-object", "-t", "tree", "/dev/null")
+		empty, err := rg.Git.emptyTree(ctx)
 		if err != nil {
 			return nil, err
 		}
-		base = strings.TrimSpace(string(out))
+		base = empty
 	}
 	args := append(append([]string{"diff-tree", "-r"}, diffArgs...), base, rg.Head(), "--")
 	out, err := rg.Git.output(ctx, append(args, rels...)...)
