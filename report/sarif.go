@@ -268,18 +268,38 @@ func bulletList(steps []string) string {
 }
 
 func (sarifReporter) Report(w io.Writer, r *Report) error {
-	all := rules.All()
-	index := map[string]int{}
 	run := sarifRun{ColumnKind: "unicodeCodePoints", Results: []sarifResult{}}
 	loc := newSARIFLocator(r)
 	run.Tool.Driver = sarifDriver{Name: "ghtoken", Version: r.Version, SemanticVersion: semanticVersion(r.Version), InformationURI: projectURL}
 	if loc.root != "" {
 		run.OriginalURIBaseIDs = map[string]sarifArtifact{srcRootToken: {URI: fileURI(loc.root, true)}}
 	}
-	for i, rule := range all {
+	var index map[string]int
+	run.Tool.Driver.Rules, index = sarifRules()
+	kept, dropped := capResults(r.Result.Findings, maxSARIFResults)
+	for _, f := range kept {
+		run.Results = append(run.Results, sarifResultOf(f, index, loc))
+	}
+	run.Invocations = []sarifInvocation{sarifInvocationOf(r, loc, dropped)}
+	supp := map[string]int{}
+	for _, by := range suppressionOrder {
+		supp[string(by)] = r.Result.Stats.Suppressed[by]
+	}
+	run.Properties = map[string]any{"suppressed": supp}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(sarifLog{Schema: sarifSchema, Version: "2.1.0", Runs: []sarifRun{run}})
+}
+
+// sarifRules describes every rule, and indexes them by id.
+func sarifRules() ([]sarifRuleDescriptor, map[string]int) {
+	var descs []sarifRuleDescriptor
+	index := map[string]int{}
+	for i, rule := range rules.All() {
 		index[rule.ID] = i
 		steps := rules.Remediation(rule, rules.Place{})
-		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleDescriptor{
+		descs = append(descs, sarifRuleDescriptor{
 			ID: rule.ID, Name: pascal(rule.ID),
 			ShortDescription:     sarifText{Text: rule.Title},
 			FullDescription:      sarifText{Text: rule.Matches},
@@ -293,38 +313,45 @@ func (sarifReporter) Report(w io.Writer, r *Report) error {
 			},
 		})
 	}
-	kept, dropped := capResults(r.Result.Findings, maxSARIFResults)
-	for _, f := range kept {
-		steps := f.Remediation()
-		msg := fmt.Sprintf("%s (%s confidence). %s", f.Rule.Title, f.Confidence, steps[0])
-		if f.Confidence == rules.Lookalike {
-			msg = fmt.Sprintf("Look-alike of a %s (%s): not a finding.", f.Rule.Title, f.Note)
-		}
-		props := map[string]any{
-			"confidence":        f.Confidence.String(),
-			"security-severity": securitySeverity(f.Confidence),
-			"fingerprint":       f.Fingerprint,
-		}
-		if f.Note != "" {
-			props["note"] = f.Note
-		}
-		if f.Encoding != "" {
-			props["encoding"] = f.Encoding
-		}
-		if f.Commit != nil {
-			props["commit"] = f.Commit.Hash
-		}
-		run.Results = append(run.Results, sarifResult{
-			RuleID: f.Rule.ID, RuleIndex: index[f.Rule.ID], Level: levelOf(f.Confidence),
-			Message: sarifText{Text: msg},
-			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
-				ArtifactLocation: loc.artifact(f.Path),
-				Region:           &sarifRegion{StartLine: f.Line, StartColumn: f.Column, EndLine: f.Line, EndColumn: f.EndColumn},
-			}}},
-			PartialFingerprints: map[string]string{"ghtokenFingerprint/v1": partialFingerprint(f)},
-			Properties:          props,
-		})
+	return descs, index
+}
+
+// sarifResultOf is one finding as a SARIF result.
+func sarifResultOf(f *finding.Finding, index map[string]int, loc sarifLocator) sarifResult {
+	steps := f.Remediation()
+	msg := fmt.Sprintf("%s (%s confidence). %s", f.Rule.Title, f.Confidence, steps[0])
+	if f.Confidence == rules.Lookalike {
+		msg = fmt.Sprintf("Look-alike of a %s (%s): not a finding.", f.Rule.Title, f.Note)
 	}
+	props := map[string]any{
+		"confidence":        f.Confidence.String(),
+		"security-severity": securitySeverity(f.Confidence),
+		"fingerprint":       f.Fingerprint,
+	}
+	if f.Note != "" {
+		props["note"] = f.Note
+	}
+	if f.Encoding != "" {
+		props["encoding"] = f.Encoding
+	}
+	if f.Commit != nil {
+		props["commit"] = f.Commit.Hash
+	}
+	return sarifResult{
+		RuleID: f.Rule.ID, RuleIndex: index[f.Rule.ID], Level: levelOf(f.Confidence),
+		Message: sarifText{Text: msg},
+		Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
+			ArtifactLocation: loc.artifact(f.Path),
+			Region:           &sarifRegion{StartLine: f.Line, StartColumn: f.Column, EndLine: f.Line, EndColumn: f.EndColumn},
+		}}},
+		PartialFingerprints: map[string]string{"ghtokenFingerprint/v1": partialFingerprint(f)},
+		Properties:          props,
+	}
+}
+
+// sarifInvocationOf says when the scan ran and what it could not do: files
+// not scanned, suppression notices, results left out.
+func sarifInvocationOf(r *Report, loc sarifLocator, dropped int) sarifInvocation {
 	inv := sarifInvocation{ExecutionSuccessful: true, ToolExecutionNotifications: []sarifNotification{}}
 	if !r.Start.IsZero() {
 		inv.StartTimeUTC = r.Start.UTC().Format(time.RFC3339)
@@ -357,14 +384,5 @@ func (sarifReporter) Report(w io.Writer, r *Report) error {
 			Descriptor: map[string]string{"id": "results-truncated"},
 		})
 	}
-	run.Invocations = []sarifInvocation{inv}
-	supp := map[string]int{}
-	for _, by := range suppressionOrder {
-		supp[string(by)] = r.Result.Stats.Suppressed[by]
-	}
-	run.Properties = map[string]any{"suppressed": supp}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(sarifLog{Schema: sarifSchema, Version: "2.1.0", Runs: []sarifRun{run}})
+	return inv
 }
