@@ -295,6 +295,7 @@ func joinEncoding(outer, inner string) string {
 // and searched once, not once per candidate.
 type escapeRun struct {
 	start, stop int     // buf[start:stop] was decoded
+	dec         []byte  // the decoded text
 	src         []int32 // src[k] is where decoded byte k starts in buf; src[len(dec)] == stop
 	matches     []Match // the inner finder's matches, by start
 	next        int     // the first decoded byte not yet looked up
@@ -334,7 +335,7 @@ func (f *finder) escapedAt(p int) {
 func (f *finder) decodeEscapes(p int) {
 	buf := f.buf
 	r := &f.esc
-	dec := make([]byte, 0, 128)
+	dec := r.dec[:0]
 	r.src = r.src[:0]
 	i := p
 	for i < len(buf) {
@@ -352,7 +353,8 @@ func (f *finder) decodeEscapes(p int) {
 	f.probes += i - p + 1
 	r.src = append(r.src, int32(i))
 	r.start, r.stop, r.next = p, max(i, p+1), 0
-	inner := finder{buf: dec, opt: f.opt, lockfile: f.lockfile, depth: f.depth - 1}
+	r.dec = dec // reused by the next run: matches keep no reference to it
+	inner := finder{buf: dec, opt: f.opt, lockfile: f.lockfile, depth: f.depth - 1, dst: r.matches[:0]}
 	inner.run()
 	f.probes += inner.probes
 	r.matches = inner.dst

@@ -113,17 +113,18 @@ func (j *lineJudge) pendingLookalikes() int {
 	return n
 }
 
-// keep adds f to the findings kept.
+// keep adds f to the findings kept, with its fingerprint: a hash worth
+// computing only for what is kept.
 func (j *lineJudge) keep(f finding.Finding) {
-	if f.Confidence != rules.Lookalike {
-		j.kept = append(j.kept, f)
-		return
-	}
-	j.lookCount++
-	if j.sample && j.lookKept < maxLookalikesPerFile {
+	if f.Confidence == rules.Lookalike {
+		j.lookCount++
+		if !j.sample || j.lookKept >= maxLookalikesPerFile {
+			return
+		}
 		j.lookKept++
-		j.kept = append(j.kept, f)
 	}
+	f.Fingerprint = rules.Fingerprint(f.Secret)
+	j.kept = append(j.kept, f)
 }
 
 // directive takes the next directive, placed.
