@@ -164,8 +164,9 @@ type Range struct {
 	Commits int
 }
 
-// Walk implements Source.
-func (rg *Range) Walk(ctx context.Context, emit func(finding.Item) error) error {
+// revs are the revisions that select the range: Include, and each of
+// Exclude negated.
+func (rg *Range) revs() []string {
 	include := rg.Include
 	if include == "" {
 		include = "HEAD"
@@ -174,6 +175,12 @@ func (rg *Range) Walk(ctx context.Context, emit func(finding.Item) error) error 
 	for _, x := range rg.Exclude {
 		revs = append(revs, "^"+x)
 	}
+	return revs
+}
+
+// Walk implements Source.
+func (rg *Range) Walk(ctx context.Context, emit func(finding.Item) error) error {
+	revs := rg.revs()
 	// In a shallow clone, a commit of the range whose parents were cut off
 	// looks like a root commit: its whole tree would be blamed on it, and
 	// the commits between it and the base would be missed.
