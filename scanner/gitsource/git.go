@@ -314,11 +314,18 @@ func (g *Git) isShallow(ctx context.Context) (bool, error) {
 
 // shallowCommits returns the commits whose parents a shallow clone cut off
 // (the grafts listed in the git directory's "shallow" file), or nil when
-// the repository is not shallow.
-func (g *Git) shallowCommits(ctx context.Context) (map[string]bool, error) {
-	info, err := g.repoInfo(ctx)
-	if err != nil || !info.shallow {
-		return nil, err
+// the repository is not shallow. info, when not nil, is what git already
+// said about the repository.
+func (g *Git) shallowCommits(ctx context.Context, info *repoInfo) (map[string]bool, error) {
+	if info == nil {
+		i, err := g.repoInfo(ctx)
+		if err != nil {
+			return nil, err
+		}
+		info = &i
+	}
+	if !info.shallow {
+		return nil, nil
 	}
 	data, err := os.ReadFile(info.shallowFile)
 	if err != nil {

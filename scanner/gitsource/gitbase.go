@@ -66,6 +66,7 @@ func (rg *Range) BaseFiles(ctx context.Context, paths []string) (*BaseFiles, err
 	if err != nil {
 		return nil, err
 	}
+	rg.info = &info // Walk needs it too
 	b := &BaseFiles{rg: rg, ctx: ctx, rels: map[string]string{}, oids: map[string]string{}}
 	var rels []string
 	for _, p := range paths {

@@ -162,6 +162,8 @@ type Range struct {
 	MaxBlobSize int64
 	// Commits is set by Walk: the number of commits in the range.
 	Commits int
+	// info is what git said about the repository, once asked.
+	info *repoInfo
 }
 
 // revs are the revisions that select the range: Include, and each of
@@ -197,7 +199,7 @@ func (rg *Range) Walk(ctx context.Context, emit func(finding.Item) error) error 
 	var wg sync.WaitGroup
 	wg.Add(2)
 	qctx := ctx
-	go func() { defer wg.Done(); cut, cutErr = rg.Git.shallowCommits(qctx) }()
+	go func() { defer wg.Done(); cut, cutErr = rg.Git.shallowCommits(qctx, rg.info) }()
 	go func() { defer wg.Done(); own, ownErr = rg.mergeFiles(qctx, revs) }()
 	args := append([]string{"log", logFormat, "--reverse", "--topo-order", "--diff-merges=off", "--root"}, diffArgs...)
 	args = append(append(args, revs...), "--")
