@@ -290,6 +290,9 @@ func joinEncoding(outer, inner string) string {
 	return outer + ">" + inner
 }
 
+// minTokenLen is the length of the shortest token (a classic PAT's).
+const minTokenLen = 40
+
 // escapeRun is the decoded text of a run of escaped or plain token
 // characters, shared by the candidates in it: "ghp%5Fghp%5F..." is decoded
 // and searched once, not once per candidate.
@@ -354,7 +357,11 @@ func (f *finder) decodeEscapes(p int) {
 	r.src = append(r.src, int32(i))
 	r.start, r.stop, r.next = p, max(i, p+1), 0
 	r.dec = dec // reused by the next run: matches keep no reference to it
-	inner := finder{buf: dec, opt: f.opt, lockfile: f.lockfile, depth: f.depth - 1, dst: r.matches[:0]}
+	r.matches = r.matches[:0]
+	if len(dec) < minTokenLen {
+		return // too short to hold a token: "ghp%5F" and a space
+	}
+	inner := finder{buf: dec, opt: f.opt, lockfile: f.lockfile, depth: f.depth - 1, dst: r.matches}
 	inner.run()
 	f.probes += inner.probes
 	r.matches = inner.dst
