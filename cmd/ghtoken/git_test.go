@@ -483,3 +483,26 @@ func TestScanSinceInABareRepository(t *testing.T) {
 		t.Errorf("exit %d, want 1\n%s\n%s", code, stdout, stderr)
 	}
 }
+
+// A history audit that meets a corrupt object exits 2, names the file, and
+// says to run git fsck: the repository is not a partial clone, so the
+// advice about fetching blobs would not help.
+func TestScanHistoryCorruptObject(t *testing.T) {
+	dir := gitRepo(t)
+	writeFile(t, dir, "a.txt", "hello\n")
+	writeFile(t, dir, "b.txt", "T=${ghp:corrupt}\n")
+	gitIn(t, dir, "add", ".")
+	gitIn(t, dir, "commit", "-qm", "two files")
+	oid := gitIn(t, dir, "rev-parse", "HEAD:a.txt")
+	obj := filepath.Join(dir, ".git", "objects", oid[:2], oid[2:])
+	if err := os.Chmod(obj, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(obj, []byte("garbage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runGitMode(t, dir, nil, "scan", "--history", "--no-color")
+	if code != exitError || !strings.Contains(stderr, "a.txt") || !strings.Contains(stderr, "git fsck") || strings.Contains(stderr, "this is a partial clone") {
+		t.Errorf("exit %d, want 2 naming a.txt with git fsck advice\n%s", code, stderr)
+	}
+}

@@ -40,6 +40,9 @@ func (e *env) scan(f *flagValues, paths []string) error {
 	}
 	report.WriteWarnings(e.stderr, r.Result)
 	status := scanStatus(r.Result, f.strict)
+	if status == errMissing && !(&gitsource.Git{Dir: e.dir}).IsPartialClone(e.ctx) {
+		status = errCorruptObject
+	}
 	if f.staged && status == errFindings && !f.quiet {
 		hasCommit, err := (&gitsource.Git{Dir: e.dir}).HasCommit(e.ctx)
 		writeStagedAdvice(e.stderr, err == nil && !hasCommit)
@@ -232,6 +235,10 @@ var errIncomplete = errors.New("--strict: some files could not be read or were s
 // errMissing is a git scan that could not read objects the repository
 // refers to: whatever it found, it is not a clean result.
 var errMissing = &gitsource.HintError{Err: errors.New("some git objects are not in the repository (see the warnings above): the scan is incomplete"), Hint: gitsource.PartialCloneHint}
+
+// errCorruptObject is errMissing outside a partial clone, where an absent
+// object is lost or damaged rather than left to be fetched.
+var errCorruptObject = &gitsource.HintError{Err: errMissing.Err, Hint: gitsource.CorruptObjectHint}
 
 // incomplete reports whether a file was skipped for a reason --strict
 // counts as an error.

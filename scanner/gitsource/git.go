@@ -113,6 +113,18 @@ func (e *GitError) Unwrap() error { return e.Err }
 // runs here never fetches them itself.
 const PartialCloneHint = "this is a partial clone and ghtoken never fetches: clone without --filter (in GitHub Actions, leave filter unset on actions/checkout), or fetch every blob: git config --unset remote.origin.partialclonefilter, then git fetch --refetch origin"
 
+// CorruptObjectHint says what to do when an object the history needs is
+// absent from a repository that is not a partial clone: it is lost or
+// damaged, and git fsck says which.
+const CorruptObjectHint = "an object the history needs is missing or corrupt: git fsck --full names it; restore it from a complete copy (git fetch from another clone) and scan again"
+
+// IsPartialClone reports whether the repository is a partial clone, whose
+// absent blobs are expected and fetched on demand by git (never here).
+func (g *Git) IsPartialClone(ctx context.Context) bool {
+	out, err := g.output(ctx, "config", "--get", "extensions.partialclone")
+	return err == nil && strings.TrimSpace(string(out)) != ""
+}
+
 // hint picks the advice for a git failure from git's own message.
 func gitHint(stderr string) string {
 	switch {

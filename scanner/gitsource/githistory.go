@@ -317,11 +317,11 @@ func (h *History) emitMissing(ctx context.Context, missing map[string]string, em
 	}
 	slices.Sort(oids)
 	for _, oid := range oids {
-		path, detail := missing[oid], "blob "+oid+" is reachable but not in the repository (a partial clone does not fetch it here)"
+		path, detail := missing[oid], "blob "+oid+" is reachable but cannot be read (absent from a partial clone, or missing or corrupt)"
 		if path == "" {
 			path = oid
 		} else {
-			detail = "blob " + oid + " of commit " + commitOf[oid] + " is not in the repository (a partial clone does not fetch it here)"
+			detail = "blob " + oid + " of commit " + commitOf[oid] + " cannot be read (absent from a partial clone, or missing or corrupt)"
 		}
 		if err := emit(finding.Item{Path: path, Blob: oid, Skip: &finding.Skipped{Path: path, Reason: finding.SkipMissing, Detail: detail}}); err != nil {
 			return err
