@@ -68,6 +68,7 @@ var (
 	_ Reporter = sarifReporter{}
 	_ Reporter = githubReporter{}
 	_ Reporter = gitlabReporter{}
+	_ Reporter = jsonlReporter{}
 )
 
 var reporters = map[string]Reporter{
@@ -76,6 +77,7 @@ var reporters = map[string]Reporter{
 	"sarif":  sarifReporter{},
 	"github": githubReporter{},
 	"gitlab": gitlabReporter{},
+	"jsonl":  jsonlReporter{},
 }
 
 func For(format string) (Reporter, error) {

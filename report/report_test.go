@@ -122,6 +122,7 @@ func TestReportersGolden(t *testing.T) {
 		{"github.golden", func(w *bytes.Buffer, r *Report) error { return githubReporter{}.Report(w, r) }, false},
 		{"github-summary.golden", func(w *bytes.Buffer, r *Report) error { return WriteStepSummary(w, r) }, false},
 		{"gitlab.golden", func(w *bytes.Buffer, r *Report) error { return gitlabReporter{}.Report(w, r) }, false},
+		{"jsonl.golden", func(w *bytes.Buffer, r *Report) error { return jsonlReporter{}.Report(w, r) }, false},
 	}
 	tokens := fixtureTokens()
 	for _, tc := range cases {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -30,6 +31,12 @@ type Options struct {
 	// NoForeignAllow ignores other tools' directives (gitleaks:allow,
 	// pragma: allowlist secret, trufflehog:ignore).
 	NoForeignAllow bool
+	// OnItem, when set, is given the findings of each item as soon as the
+	// item is read and its inline directives judged, before the scan ends
+	// (a copy: the callee may keep or change it). It is called from the
+	// scan's goroutines, at most one call at a time, in no fixed order;
+	// items without findings are not reported. Result is unchanged by it.
+	OnItem func(found []finding.Finding)
 }
 
 // Scan reads every item src yields and returns the findings. Items are
@@ -48,6 +55,14 @@ func Scan(ctx context.Context, src finding.Source, opt Options) (*finding.Result
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	if on := opt.OnItem; on != nil {
+		var mu sync.Mutex
+		opt.OnItem = func(found []finding.Finding) {
+			mu.Lock()
+			defer mu.Unlock()
+			on(found)
+		}
+	}
 
 	items := make(chan finding.Item, 4*workers)
 	outs := make([]workerResult, workers)
@@ -220,6 +235,9 @@ func (o *workerResult) scanItem(it finding.Item, opt Options, chunk int, buf []b
 	found := o.findings[first:]
 	o.record(it, opt, info, err, found)
 	o.count(judge, found)
+	if opt.OnItem != nil && len(found) > 0 {
+		opt.OnItem(slices.Clone(found))
+	}
 	return buf
 }
 

@@ -100,8 +100,8 @@ func stringFlag(field func(*flagValues) *string) func(*flag.FlagSet, *flagValues
 
 // The flags, each defined once; commands list the ones they take.
 var (
-	flagFormat = &flagDef{name: "format", arg: "FORMAT", values: []string{"text", "json", "sarif", "github", "gitlab"},
-		help: "output format: text (default), json, sarif, github or gitlab",
+	flagFormat = &flagDef{name: "format", arg: "FORMAT", values: []string{"text", "json", "jsonl", "sarif", "github", "gitlab"},
+		help: "output format: text (default), json, jsonl (a line per finding as it is found, then a summary line), sarif, github or gitlab",
 		bind: stringFlag(func(v *flagValues) *string { return &v.format })}
 	flagOutput = &flagDef{name: "output", short: "o", arg: "FILE", file: true,
 		help: "write the report to FILE (atomically) instead of standard output; the one-line summary still goes to standard error",
@@ -116,7 +116,7 @@ var (
 			})
 		}}
 	flagShowSecrets = &flagDef{name: "show-secrets",
-		help: "print whole tokens instead of masked ones (text and json only: sarif, github and gitlab never hold token text)",
+		help: "print whole tokens instead of masked ones (text, json and jsonl only: sarif, github and gitlab never hold token text)",
 		bind: boolFlag(func(v *flagValues) *bool { return &v.showSecrets })}
 	flagShowLookalikes = &flagDef{name: "show-lookalikes",
 		help: "also list token-shaped text that fails its checksum (confidence lookalike; the first 100 of each file)",

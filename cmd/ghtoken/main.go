@@ -43,6 +43,8 @@ type env struct {
 	// isTerminal says whether a reader is a terminal a person can answer a
 	// confirmation on.
 	isTerminal func(io.Reader) bool
+	// stream writes jsonl finding lines during a scan; nil otherwise.
+	stream *findingStream
 	// dir is where git commands run; "" for the current directory.
 	dir string
 }

@@ -54,6 +54,12 @@ func checkReportTargets(targets []reportTarget, output string) error {
 	return nil
 }
 
+// holdsTokenText says whether a format may hold whole tokens when
+// --show-secrets asks for them; the CI formats never do.
+func holdsTokenText(format string) bool {
+	return format == "text" || format == "json" || format == "jsonl"
+}
+
 // writeReportFiles writes every --report file, each atomically. Files never
 // get colour; whole tokens reach only the text and json files, and only with
 // --show-secrets.
@@ -61,7 +67,7 @@ func writeReportFiles(targets []reportTarget, r *report.Report, perm os.FileMode
 	plain := *r
 	plain.Colour = false
 	for _, t := range targets {
-		unmasked := r.ShowSecrets && (t.format == "text" || t.format == "json")
+		unmasked := r.ShowSecrets && holdsTokenText(t.format)
 		err := writeReport(nil, t.file, perm, unmasked, func(w io.Writer) error { return t.rep.Report(w, &plain) })
 		if err != nil {
 			return fmt.Errorf("--report %s=%s: %w", t.format, t.file, err)

@@ -27,6 +27,7 @@ func (e *env) scan(f *flagValues, paths []string) error {
 	if err != nil {
 		return err
 	}
+	e.stream = e.newFindingStream(f)
 	r, err := e.runScan(paths, f, true)
 	if err != nil {
 		return err
@@ -95,7 +96,7 @@ func (e *env) writeScanReports(f *flagValues, rep report.Reporter, r *report.Rep
 		perm = 0o600
 	}
 	stdout := e.stdout
-	unmasked := f.showSecrets && (f.format == "text" || f.format == "json")
+	unmasked := f.showSecrets && holdsTokenText(f.format)
 	if unmasked && e.unmasked != nil {
 		// Asked for on the command line: the report holds whole tokens.
 		// Messages on stderr stay masked.
@@ -105,7 +106,18 @@ func (e *env) writeScanReports(f *flagValues, rep report.Reporter, r *report.Rep
 		}
 	}
 	r.Verbose = f.verbose
-	if f.quiet && f.output == "" {
+	if e.stream != nil {
+		// The finding lines went out during the scan; the summary ends them.
+		if e.stream.err != nil {
+			return fmt.Errorf("write output: %w", e.stream.err)
+		}
+		if err := report.WriteJSONLSummary(e.stream.w, r, e.stream.n); err != nil {
+			return fmt.Errorf("write output: %w", err)
+		}
+		if err := flushMasked(e.stdout); err != nil {
+			return err
+		}
+	} else if f.quiet && f.output == "" {
 		// Only the summary line reaches standard output.
 		if err := report.WriteSummary(e.stdout, r); err != nil {
 			return err
@@ -130,6 +142,50 @@ func (e *env) writeScanReports(f *flagValues, rep report.Reporter, r *report.Rep
 	return nil
 }
 
+// findingStream writes --format jsonl finding lines while the scan runs,
+// each as soon as its file has been read and judged, so that a long scan
+// feeds a log pipeline as it goes. The path-wide suppressions are applied
+// to each file's findings as the whole result's are after the scan (they
+// depend on the finding alone), so the lines are the report's findings.
+type findingStream struct {
+	w   io.Writer
+	r   *report.Report // what a line depends on besides the finding
+	sup *suppress.Suppressions
+	n   int   // lines written
+	err error // the first write error
+}
+
+// newFindingStream returns the stream for a jsonl scan that writes to
+// standard output, or nil: -o writes its file after the scan, --verify's
+// results come after it, and --history places each token in the commit that
+// first added it only once every blob has been read.
+func (e *env) newFindingStream(f *flagValues) *findingStream {
+	if f.format != "jsonl" || f.output != "" || f.verify || f.history || len(f.branches) > 0 {
+		return nil
+	}
+	w := e.stdout
+	if f.showSecrets && e.unmasked != nil {
+		w = e.unmasked // asked for on the command line
+	}
+	return &findingStream{w: w, r: &report.Report{ShowSecrets: f.showSecrets, ShowLookalikes: f.showLookalikes}}
+}
+
+// onItem is scanner.Options.OnItem: one file's findings.
+func (s *findingStream) onItem(found []finding.Finding) {
+	if s.err != nil {
+		return
+	}
+	batch := &finding.Result{Findings: found, Stats: finding.Stats{
+		ByConfidence: map[rules.Confidence]int{}, Suppressed: map[finding.SuppressedBy]int{}}}
+	s.sup.Apply(batch)
+	for i := range batch.Findings {
+		if s.err = report.WriteJSONLFinding(s.w, s.r, &batch.Findings[i]); s.err != nil {
+			return
+		}
+		s.n++
+	}
+}
+
 // runScan loads the suppressions and scans. useBaseline is false when making
 // a new baseline.
 func (e *env) runScan(paths []string, f *flagValues, useBaseline bool) (*report.Report, error) {
@@ -151,6 +207,10 @@ func (e *env) runScan(paths []string, f *flagValues, useBaseline bool) (*report.
 		Workers:        f.workers,
 		NoInline:       f.noInline,
 		NoForeignAllow: f.noForeignAllow,
+	}
+	if e.stream != nil {
+		e.stream.sup = sup
+		opt.OnItem = e.stream.onItem
 	}
 	start := time.Now()
 	var res *finding.Result

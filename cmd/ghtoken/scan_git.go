@@ -83,6 +83,9 @@ func (e *env) scanRange(g gitsource.Git, f *flagValues, opt scanner.Options, sup
 	if err != nil {
 		return nil, err
 	}
+	if e.stream != nil {
+		e.stream.sup = sup // the base commit's, as for the whole result
+	}
 	type changes struct {
 		notices []finding.Notice
 		err     error

@@ -213,3 +213,53 @@ func TestTextLayouts(t *testing.T) {
 		}
 	}
 }
+
+// The jsonl lines are the json report's findings, suppressions applied the
+// same way, in the order files were read; then one summary line.
+func TestJSONLMatchesJSON(t *testing.T) {
+	dir := tree(t, map[string]string{
+		"a.env": "A=${ghp:jl1}\nB=${gho:jl2}\n", "b/c.txt": "${github_pat:jl3}\n",
+		"skip/d.env": "D=${ghp:jl4}\n", ".ghtokenignore": "skip/\n",
+	})
+	_, js, _ := ghtoken(t, "", "scan", "--format", "json", dir)
+	code, jl, stderr := ghtoken(t, "", "scan", "--format", "jsonl", dir)
+	if code != exitFindings {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	var doc struct{ Findings []map[string]any }
+	if err := json.Unmarshal([]byte(js), &doc); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{}
+	for _, f := range doc.Findings {
+		want[f["fingerprint"].(string)+" "+f["path"].(string)] = true
+	}
+	lines := strings.Split(strings.TrimSuffix(jl, "\n"), "\n")
+	got := map[string]bool{}
+	for _, l := range lines[:len(lines)-1] {
+		var f map[string]any
+		if err := json.Unmarshal([]byte(l), &f); err != nil || f["type"] != "finding" {
+			t.Fatalf("line %q: %v", l, err)
+		}
+		got[f["fingerprint"].(string)+" "+f["path"].(string)] = true
+	}
+	if len(want) != 3 || len(got) != len(want) {
+		t.Fatalf("jsonl findings %v, json findings %v", got, want)
+	}
+	for k := range want {
+		if !got[k] {
+			t.Errorf("jsonl misses %s", k)
+		}
+	}
+	var sum struct {
+		Type     string
+		Findings int
+		Stats    struct{ Suppressed map[string]int }
+	}
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &sum); err != nil || sum.Type != "summary" || sum.Findings != 3 {
+		t.Errorf("summary line %q: %v", lines[len(lines)-1], err)
+	}
+	if strings.Contains(jl, "skip/d.env") {
+		t.Error("a finding under an ignored path was written")
+	}
+}
