@@ -33,13 +33,13 @@ func Rules(w io.Writer, format string) error {
 	case "text":
 		ew := &errWriter{w: w}
 		for _, r := range list {
-			ew.printf("%s\n  %s [%s]\n  matches: %s\n", r.ID, r.Title, r.Confidence, wrap(r.Matches, 84, "           "))
+			ew.printf("%s\n  %s [%s]\n  matches: %s\n", r.ID, r.Title, r.Confidence, Wrap(r.Matches, 84, "           "))
 			for i, step := range r.Remediation {
 				bullet := "- "
 				if i == 0 {
 					bullet = "→ "
 				}
-				ew.printf("  %s%s\n", bullet, wrap(step, 84, "    "))
+				ew.printf("  %s%s\n", bullet, Wrap(step, 84, "    "))
 			}
 			ew.printf("\n")
 		}

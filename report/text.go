@@ -85,7 +85,7 @@ func writeVerboseFindings(ew *errWriter, st textStyle, r *Report) {
 			if j == 0 {
 				bullet = "→ "
 			}
-			ew.printf("    %s%s\n", bullet, wrap(step, 88, "      "))
+			ew.printf("    %s%s\n", bullet, Wrap(step, 88, "      "))
 		}
 		ew.printf("\n")
 	}
@@ -120,7 +120,7 @@ func writeCompactFindings(ew *errWriter, st textStyle, r *Report) {
 			continue
 		}
 		steps := f.Remediation()
-		ew.printf("    → %s\n", wrap(steps[0], 88, "      "))
+		ew.printf("    → %s\n", Wrap(steps[0], 88, "      "))
 		a := index[f.Rule.ID]
 		if a == nil {
 			a = &advice{rule: f.Rule, seen: map[string]bool{}}
@@ -139,7 +139,7 @@ func writeCompactFindings(ew *errWriter, st textStyle, r *Report) {
 		ew.printf("\n%s\n", st.bold(fmt.Sprintf("What to do about the %s (%d %s, rule %s):",
 			a.rule.Title, a.count, Plural(a.count, "finding", "findings"), a.rule.ID)))
 		for _, s := range a.steps {
-			ew.printf("  - %s\n", wrap(s, 90, "    "))
+			ew.printf("  - %s\n", Wrap(s, 90, "    "))
 		}
 	}
 	if len(r.Result.Findings) > 0 {
@@ -207,8 +207,9 @@ func relative(t, now time.Time) string {
 	return fmt.Sprintf("valid for %d more %s", n, units)
 }
 
-// wrap folds s at width columns, indenting continuation lines.
-func wrap(s string, width int, indent string) string {
+// Wrap folds s at width columns, indenting continuation lines with indent
+// (not counted in width). A word longer than a line gets a line of its own.
+func Wrap(s string, width int, indent string) string {
 	var b strings.Builder
 	col := 0
 	for i, word := range strings.Fields(s) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/ghtoken/ghtoken/report"
 )
 
 // helpWidth is the width help text is wrapped to.
@@ -77,45 +79,7 @@ func flagCall(d *flagDef) string {
 }
 
 // wrap breaks text into lines of at most width bytes, each starting with
-// indent, and ends it with a newline. A word longer than a line gets a line
-// of its own.
+// indent, and ends it with a newline.
 func wrap(text, indent string, width int) string {
-	var b strings.Builder
-	line := indent
-	for _, word := range strings.Fields(text) {
-		if len(line) > len(indent) && len(line)+1+len(word) > width {
-			b.WriteString(line + "\n")
-			line = indent
-		}
-		if len(line) > len(indent) {
-			line += " "
-		}
-		line += word
-	}
-	b.WriteString(line + "\n")
-	return b.String()
-}
-
-// readmeFlagTable is the Markdown table of c's flags that README.md holds
-// between "<!-- flags:NAME -->" and "<!-- /flags -->".
-func readmeFlagTable(c *command) string {
-	var b strings.Builder
-	for i, g := range c.groups {
-		if i > 0 {
-			fmt.Fprintf(&b, "\n**%s**\n\n", strings.TrimSuffix(g.title, " (see README.md)"))
-		}
-		b.WriteString("| flag | meaning |\n| --- | --- |\n")
-		for _, d := range g.flags {
-			fmt.Fprintf(&b, "| `%s` | %s |\n", flagCall(d), markdownCell(d.help))
-		}
-		if g.note != "" {
-			b.WriteString("\n" + g.note + "\n")
-		}
-	}
-	return b.String()
-}
-
-// markdownCell escapes text for a table cell.
-func markdownCell(s string) string {
-	return strings.ReplaceAll(s, "|", `\|`)
+	return indent + report.Wrap(text, width-len(indent), indent) + "\n"
 }

@@ -102,3 +102,27 @@ func TestREADMEFuzzTargets(t *testing.T) {
 		}
 	}
 }
+
+// readmeFlagTable is the Markdown table of c's flags that README.md holds
+// between "<!-- flags:NAME -->" and "<!-- /flags -->".
+func readmeFlagTable(c *command) string {
+	var b strings.Builder
+	for i, g := range c.groups {
+		if i > 0 {
+			fmt.Fprintf(&b, "\n**%s**\n\n", strings.TrimSuffix(g.title, " (see README.md)"))
+		}
+		b.WriteString("| flag | meaning |\n| --- | --- |\n")
+		for _, d := range g.flags {
+			fmt.Fprintf(&b, "| `%s` | %s |\n", flagCall(d), markdownCell(d.help))
+		}
+		if g.note != "" {
+			b.WriteString("\n" + g.note + "\n")
+		}
+	}
+	return b.String()
+}
+
+// markdownCell escapes text for a table cell.
+func markdownCell(s string) string {
+	return strings.ReplaceAll(s, "|", `\|`)
+}

@@ -26,23 +26,9 @@ type testRepo struct {
 // system configuration.
 func newRepo(t *testing.T) *testRepo {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_CONFIG_HOME", home)
-	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	t.Setenv("GIT_AUTHOR_NAME", "Ada")
-	t.Setenv("GIT_AUTHOR_EMAIL", "ada@example.com")
-	t.Setenv("GIT_COMMITTER_NAME", "Ada")
-	t.Setenv("GIT_COMMITTER_EMAIL", "ada@example.com")
+	rulestest.IsolateGit(t)
 	t.Setenv("GIT_AUTHOR_DATE", "2024-03-01T12:00:00Z")
 	t.Setenv("GIT_COMMITTER_DATE", "2024-03-01T12:00:00Z")
-	for _, v := range []string{"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"} {
-		t.Setenv(v, "")
-		os.Unsetenv(v)
-	}
 	r := &testRepo{t: t, dir: t.TempDir()}
 	r.git("init", "-q", "-b", "main")
 	return r

@@ -169,11 +169,7 @@ type Range struct {
 // revs are the revisions that select the range: Include, and each of
 // Exclude negated.
 func (rg *Range) revs() []string {
-	include := rg.Include
-	if include == "" {
-		include = "HEAD"
-	}
-	revs := []string{include}
+	revs := []string{rg.Head()}
 	for _, x := range rg.Exclude {
 		revs = append(revs, "^"+x)
 	}

@@ -25,22 +25,6 @@ const (
 	allowNext = "ghtoken" + ":allow-next-line"
 )
 
-// writeTree writes files (placeholders expanded) under a temporary dir.
-func writeTree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(rulestest.Expand(content)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 // scanDir scans dir and applies sup, as the command does.
 func scanDir(t *testing.T, dir string, opt scanner.Options, sup ...*Suppressions) *finding.Result {
 	t.Helper()
@@ -117,7 +101,7 @@ func TestInlineDirectives(t *testing.T) {
 	for _, tc := range cases {
 		for _, chunk := range []int{0, 7, 64} {
 			t.Run(fmt.Sprintf("%s/chunk%d", tc.name, chunk), func(t *testing.T) {
-				dir := writeTree(t, map[string]string{"f.txt": tc.text})
+				dir := rulestest.Tree(t, map[string]string{"f.txt": tc.text})
 				opt := tc.opt
 				opt.ChunkSize = chunk
 				res := scanDir(t, dir, opt)
@@ -145,7 +129,7 @@ func TestInlineDirectives(t *testing.T) {
 func TestInlineDirectiveLongLine(t *testing.T) {
 	pad := strings.Repeat("x ", 20000)
 	text := "a = \"${ghp:1}\" " + pad + " # " + allow + " generated file\nb = 1 " + pad + " ${ghp:2}\n"
-	dir := writeTree(t, map[string]string{"f.txt": text})
+	dir := rulestest.Tree(t, map[string]string{"f.txt": text})
 	res := scanDir(t, dir, scanner.Options{ChunkSize: 4096})
 	if got := where(dir, res); !slices.Equal(got, []string{"f.txt:2"}) {
 		t.Errorf("findings = %q", got)
@@ -238,7 +222,7 @@ func TestParseBaseline(t *testing.T) {
 
 func TestSuppressionFiles(t *testing.T) {
 	tok1, tok2 := rulestest.Token("ghp", "1"), rulestest.Token("ghp", "2")
-	dir := writeTree(t, map[string]string{
+	dir := rulestest.Tree(t, map[string]string{
 		"a.txt":                       "x = ${ghp:1}\n",
 		"b.txt":                       "x = ${ghp:2}\n",
 		"c.txt":                       "x = ${ghp:3}\n",
@@ -285,7 +269,7 @@ func TestSuppressionsSurviveMoveRenameEdit(t *testing.T) {
 		".ghtokenignore":   rules.Fingerprint(tokIgnored) + " shared test token\n",
 		"baseline.json":    `{"version":1,"findings":[{"fingerprint":"` + rules.Fingerprint(tokBaseline) + `","rule":"github-pat-classic"}]}`,
 	}
-	dir := writeTree(t, files)
+	dir := rulestest.Tree(t, files)
 	run := func(step string) {
 		t.Helper()
 		sup, err := Load(dir, "", filepath.Join(dir, "baseline.json"))
@@ -324,7 +308,7 @@ func TestSuppressionsSurviveMoveRenameEdit(t *testing.T) {
 // --ignore-file patterns are relative to that file's directory, while
 // secret_scanning.yml stays relative to the scan root.
 func TestIgnoreFileElsewhere(t *testing.T) {
-	dir := writeTree(t, map[string]string{
+	dir := rulestest.Tree(t, map[string]string{
 		"a/x.txt":                     "${ghp:1}\n",
 		"b/y.txt":                     "${ghp:2}\n",
 		"conf/rules.ignore":           "/x.txt\n",
@@ -355,7 +339,7 @@ func TestIgnoreFileElsewhere(t *testing.T) {
 // allow tokens there, but are not reported as unused.
 func TestUnusedDirectiveExamples(t *testing.T) {
 	text := "# " + allow + " example\n"
-	dir := writeTree(t, map[string]string{
+	dir := rulestest.Tree(t, map[string]string{
 		"README.md": text, "docs/guide.rst": text, "pkg/testdata/case.txtar": text, "pkg/x_test.go": text,
 		"pkg/x.go": text, "testdatax/y.txt": text,
 		"pkg/testdata/used.txt": "${ghp:1} # " + allow + "\n",
