@@ -17,15 +17,7 @@ import (
 func gitTree(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := gitRepo(t)
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(rulestest.Expand(content)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	rulestest.WriteFiles(t, dir, files)
 	return dir
 }
 
@@ -189,5 +181,23 @@ func TestWalkGitFailureIsAnError(t *testing.T) {
 	// --no-ignore does not need git.
 	if code, _, stderr := runIn(t, dir, nil, "scan", "--no-ignore"); code != exitFindings {
 		t.Errorf("--no-ignore: code %d, stderr %q", code, stderr)
+	}
+}
+
+// A file on disk that git tracks under another spelling (here the case
+// differs, with core.ignorecase as a repository copied from macOS or
+// Windows has it; macOS's decomposed Unicode names are the same story) is
+// scanned: the walk leaves out only what git says it ignores.
+func TestWalkScansAFileGitSpellsDifferently(t *testing.T) {
+	dir := gitTree(t, map[string]string{"Config.env": "T=${ghp:spelling}\n"})
+	gitIn(t, dir, "add", "Config.env")
+	gitIn(t, dir, "commit", "-qm", "config")
+	if err := os.Rename(filepath.Join(dir, "Config.env"), filepath.Join(dir, "config.env")); err != nil {
+		t.Fatal(err)
+	}
+	gitIn(t, dir, "config", "core.ignorecase", "true")
+	code, paths, stderr := scannedPaths(t, dir, ".")
+	if code != exitFindings || len(paths) != 1 || paths[0] != "config.env" {
+		t.Errorf("exit %d, findings in %v, want 1 in config.env\n%s", code, paths, stderr)
 	}
 }

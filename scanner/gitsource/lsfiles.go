@@ -12,11 +12,18 @@ import (
 )
 
 // WorkTreeFiles is git's answer to "which files below this directory would a
-// commit take?": the directory walk scans exactly these, so that what is
-// scanned is what git sees, whatever the ignore rules say. Asking git, rather
-// than matching .gitignore files ourselves, also gets right what no matcher
-// can see: tracked files that an ignore pattern matches (a force-added .env is
+// commit not take?": the directory walk scans every file but these, so that
+// what is scanned is what git would commit (git ls-files --cached --others
+// --exclude-standard), whatever the ignore rules say. Asking git, rather than
+// matching .gitignore files ourselves, also gets right what no matcher can
+// see: tracked files that an ignore pattern matches (a force-added .env is
 // committed content), core.excludesFile, .git/info/exclude, and the index.
+//
+// The list is of what to leave out, not of what to read, so that a file the
+// walk meets under a spelling other than git's (a case-insensitive
+// repository, core.ignorecase, or macOS's decomposed Unicode names with
+// core.precomposeunicode) is scanned rather than silently passed over: the
+// walk can only fail towards reading too much.
 type WorkTreeFiles struct {
 	// InWorkTree is false when the directory is inside a .git directory
 	// or a bare repository: git has no ignore rules to apply there.
@@ -24,15 +31,15 @@ type WorkTreeFiles struct {
 	// Ignored is true when git ignores the directory itself (a pattern
 	// matches it or a directory above it): git lists nothing below it.
 	Ignored bool
-	// Paths are the files of git ls-files --cached --others
-	// --exclude-standard, relative to the directory, slash-separated and
-	// sorted bytewise. A nested repository that is not a submodule is
-	// listed as its directory with a trailing slash; a submodule as its
-	// directory (the gitlink).
-	Paths []string
+	// Excluded are the untracked files and directories git ignores (git
+	// ls-files --others --ignored --exclude-standard --directory),
+	// relative to the directory, slash-separated and sorted bytewise; a
+	// directory ends in "/" and holds no tracked file. Tracked files are
+	// never in it, whatever the patterns say.
+	Excluded []string
 }
 
-// ListWorkTree asks git which files below dir it would commit. dir must be
+// ListWorkTree asks git which files below dir it would not commit. dir must be
 // inside a repository (a .git above or at it); any failure of git (not
 // installed, a broken .git/config, a repository owned by someone else) is an
 // error, never an empty list.
@@ -67,19 +74,16 @@ func ListWorkTree(ctx context.Context, dir string) (*WorkTreeFiles, error) {
 			return res, nil
 		}
 	}
-	out, err = g.output(ctx, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+	out, err = g.output(ctx, "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory")
 	if err != nil {
 		return nil, err
 	}
 	for p := range bytes.SplitSeq(out, []byte{0}) {
 		if len(p) > 0 {
-			res.Paths = append(res.Paths, string(p))
+			res.Excluded = append(res.Excluded, string(p))
 		}
 	}
-	// --cached lists a path once per conflict stage, and --others
-	// after the index: sort and deduplicate for binary search.
-	slices.Sort(res.Paths)
-	res.Paths = slices.Compact(res.Paths)
+	slices.Sort(res.Excluded) // for binary search
 	return res, nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/ghtoken/ghtoken/scanner/gitsource"
 	"github.com/ghtoken/ghtoken/scanner/ignore"
@@ -16,17 +15,18 @@ import (
 // are visited. Paths are relative to the walk's root, slash-separated.
 //
 // There are three: every entry (--no-ignore, or a directory git ignores that
-// was named on the command line), git's own list of the files it would commit
-// (inside a work tree), and .gitignore patterns matched by the walk (outside
-// any repository, where git has no answer).
+// was named on the command line), every entry but what git says it would not
+// commit (inside a work tree), and .gitignore patterns matched by the walk
+// (outside any repository, where git has no answer).
 type selection struct {
 	// all: every entry is visited.
 	all bool
-	// git: the sorted paths git lists, relative to the directory base
-	// (relative to the walk's root, "" for the root itself).
-	git  bool
-	base string
-	list []string
+	// git: the sorted paths git ignores (gitsource.WorkTreeFiles.Excluded),
+	// relative to the directory base (relative to the walk's root, "" for
+	// the root itself).
+	git      bool
+	base     string
+	excluded []string
 	// patterns: the .gitignore files met so far, outermost first.
 	stack ignore.Stack
 }
@@ -37,8 +37,8 @@ func (s *selection) file(rel string) bool {
 	case s.all:
 		return true
 	case s.git:
-		_, found := slices.BinarySearch(s.list, s.sub(rel))
-		return found
+		_, excluded := slices.BinarySearch(s.excluded, s.sub(rel))
+		return !excluded
 	}
 	return !s.stack.Ignored(rel, false)
 }
@@ -49,16 +49,10 @@ func (s *selection) dir(rel string) bool {
 	case s.all:
 		return true
 	case s.git:
-		// Entered when git lists it (a submodule) or anything below
-		// it (a nested repository is listed as "rel/"). Siblings such
-		// as "rel.go" and "rel-x/f" sort between "rel" and "rel/":
-		// look for "rel/" itself.
-		sub := s.sub(rel)
-		if _, found := slices.BinarySearch(s.list, sub); found {
-			return true
-		}
-		i, _ := slices.BinarySearch(s.list, sub+"/")
-		return i < len(s.list) && strings.HasPrefix(s.list[i], sub+"/")
+		// git lists an ignored directory as "rel/" (and a directory
+		// holding a tracked file never).
+		_, excluded := slices.BinarySearch(s.excluded, s.sub(rel)+"/")
+		return !excluded
 	}
 	return !s.stack.Ignored(rel, true)
 }
@@ -120,5 +114,5 @@ func repoSelection(ctx context.Context, abs, rel string) (*selection, error) {
 		// user asked for it, so all of it is scanned.
 		return &selection{all: true}, nil
 	}
-	return &selection{git: true, base: rel, list: wt.Paths}, nil
+	return &selection{git: true, base: rel, excluded: wt.Excluded}, nil
 }
