@@ -34,17 +34,7 @@ func TestHelperGhtoken(t *testing.T) {
 // gitRepo makes a repository with no user or system configuration.
 func gitRepo(t *testing.T) string {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	home := t.TempDir()
-	for k, v := range map[string]string{
-		"HOME": home, "XDG_CONFIG_HOME": home, "GIT_CONFIG_NOSYSTEM": "1",
-		"GIT_AUTHOR_NAME": "Ada", "GIT_AUTHOR_EMAIL": "ada@example.com",
-		"GIT_COMMITTER_NAME": "Ada", "GIT_COMMITTER_EMAIL": "ada@example.com",
-	} {
-		t.Setenv(k, v)
-	}
+	rulestest.IsolateGit(t)
 	dir := t.TempDir()
 	gitIn(t, dir, "init", "-q", "-b", "main")
 	return dir
@@ -504,5 +494,31 @@ func TestScanHistoryCorruptObject(t *testing.T) {
 	code, _, stderr := runGitMode(t, dir, nil, "scan", "--history", "--no-color")
 	if code != exitError || !strings.Contains(stderr, "a.txt") || !strings.Contains(stderr, "git fsck") || strings.Contains(stderr, "this is a partial clone") {
 		t.Errorf("exit %d, want 2 naming a.txt with git fsck advice\n%s", code, stderr)
+	}
+}
+
+// A conflicted file named to --staged (as pre-commit names it) is listed
+// as unmerged, as without a name: it was dropped without a word.
+func TestScanStagedNamedConflictIsListed(t *testing.T) {
+	dir := gitRepo(t)
+	writeFile(t, dir, "f.txt", "base\n")
+	gitIn(t, dir, "add", "f.txt")
+	gitIn(t, dir, "commit", "-qm", "base")
+	gitIn(t, dir, "checkout", "-q", "-b", "side")
+	writeFile(t, dir, "f.txt", "side\n")
+	gitIn(t, dir, "commit", "-qam", "side")
+	gitIn(t, dir, "checkout", "-q", "main")
+	writeFile(t, dir, "f.txt", "main\n")
+	gitIn(t, dir, "commit", "-qam", "main")
+	cmd := exec.Command("git", "merge", "-q", "side")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err == nil {
+		t.Fatalf("the merge did not conflict:\n%s", out)
+	}
+	for _, args := range [][]string{{"scan", "--staged"}, {"scan", "--staged", "f.txt"}} {
+		_, _, stderr := runGitMode(t, dir, nil, args...)
+		if !strings.Contains(stderr, "f.txt: unmerged") {
+			t.Errorf("%v: the conflicted file is not listed\n%s", args, stderr)
+		}
 	}
 }

@@ -212,7 +212,7 @@ func TestMergeFoldSample(t *testing.T) {
 func FuzzParseLsFiles(f *testing.F) {
 	f.Add([]byte("100644 0123456789012345678901234567890123456789 0\ta b\x00160000 0123 0\tsub\x00100644 01 2\tc\x00"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		entries, err := parseLsFiles(data)
+		entries, _, err := parseLsFiles(data)
 		if err != nil {
 			return
 		}

@@ -195,13 +195,15 @@ func (s *Staged) withFiles(ctx context.Context, changes []fileChange) ([]fileCha
 		}
 		return nil, err
 	}
-	entries, err := parseLsFiles(out)
+	entries, names, err := parseLsFiles(out)
 	if err != nil {
 		return nil, err
 	}
-	named := make(map[string]bool, len(entries))
-	for _, e := range entries {
-		named[e.dstPath] = true
+	// Every name counts, conflicted and submodule ones included: their
+	// change from the diff is kept, so that they are listed as skipped.
+	named := make(map[string]bool, len(names))
+	for _, n := range names {
+		named[n] = true
 	}
 	kept := changes[:0]
 	for _, c := range changes {
@@ -220,10 +222,11 @@ func (s *Staged) withFiles(ctx context.Context, changes []fileChange) ([]fileCha
 }
 
 // parseLsFiles parses "git ls-files -s -z": "mode oid stage\tpath" records.
-// Conflicted entries (stage above 0) and submodules are left out: the diff
-// reports the former, the latter hold no content here.
-func parseLsFiles(out []byte) ([]fileChange, error) {
-	var entries []fileChange
+// names holds every path; entries the ones to read whole when they have no
+// staged change. Conflicted entries (stage above 0) and submodules are not
+// entries: the diff reports the former as unmerged and the latter as
+// submodules, and they hold no content to read here.
+func parseLsFiles(out []byte) (entries []fileChange, names []string, err error) {
 	for _, rec := range bytes.Split(out, []byte{0}) {
 		if len(rec) == 0 {
 			continue
@@ -231,15 +234,16 @@ func parseLsFiles(out []byte) ([]fileChange, error) {
 		meta, path, ok := bytes.Cut(rec, []byte("\t"))
 		f := bytes.Fields(meta)
 		if !ok || len(f) != 3 || len(path) == 0 {
-			return nil, fmt.Errorf("%w: ls-files record %q", errDiffSyntax, rec)
+			return nil, nil, fmt.Errorf("%w: ls-files record %q", errDiffSyntax, rec)
 		}
+		p := string(path)
+		names = append(names, p)
 		if string(f[2]) != "0" || string(f[0]) == "160000" {
 			continue
 		}
-		p := string(path)
 		entries = append(entries, fileChange{status: 'M', srcMode: string(f[0]), dstMode: string(f[0]), dstOID: string(f[1]), srcPath: p, dstPath: p, whole: true})
 	}
-	return entries, nil
+	return entries, names, nil
 }
 
 // resolveTree returns the tree of rev, or ok=false when rev does not exist
