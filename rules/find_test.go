@@ -174,3 +174,20 @@ func TestChecksumKnownVector(t *testing.T) {
 		t.Errorf("Checksum62(a) = %s, want %s", got[:], s)
 	}
 }
+
+// A keyword identifier with a long prefix (a dotted config path, a
+// generated name) still gives the legacy token after it: identifiers up to
+// identMax are judged whole.
+func TestLegacyAfterLongIdentifier(t *testing.T) {
+	hex := rulestest.Token("hex40", "longident")
+	for _, prefix := range []string{"", "ORG_" + strings.Repeat("X_", 70), strings.Repeat("a.", 110)} {
+		src := prefix + "GITHUB_TOKEN=" + hex + "\n"
+		var found bool
+		for _, m := range rules.Find([]byte(src), rules.Options{}, nil) {
+			found = found || m.Confidence > rules.Lookalike && strings.Contains(src[m.Start:m.End], hex)
+		}
+		if !found {
+			t.Errorf("prefix of %d bytes: the legacy token was not found", len(prefix))
+		}
+	}
+}

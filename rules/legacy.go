@@ -10,7 +10,7 @@ import (
 // the value, the value's entropy and the absence of commit-SHA context make
 // one a finding. These numbers bound how far the rule looks.
 const (
-	identMax        = 128 // longest keyword identifier considered, each side of the keyword
+	identMax        = 256 // longest keyword identifier considered (GITHUB_TOKEN and whatever prefixes or follows it)
 	valueMaxGap     = 256 // the value starts at most this far after the keyword
 	minLegacyRunLen = 16  // the first run at least this long after the keyword is "the value"
 	legacyHexLen    = 40
