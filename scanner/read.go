@@ -203,7 +203,7 @@ func readHead(raw *countingReader, path string, chunkSize int, buf []byte) (stre
 }
 
 // rawScan searches the bytes of a stream that is read through the UTF-16
-// transcoder for prefixed tokens as they are: a file that only looks like
+// transcoder as they are, with every rule: a file that only looks like
 // UTF-16 at its start (or is UTF-16 with plain bytes pasted in) must not hide
 // a token written in ASCII. It is fed the stream's bytes as they are read,
 // keeps the same overlap as scanStream, and gives positions in those bytes
@@ -225,7 +225,8 @@ type rawScan struct {
 }
 
 func newRawScan(chunkSize int, opt rules.Options) *rawScan {
-	opt.PrefixedOnly = true
+	// Every rule, the legacy one included: ASCII pasted after a byte order
+	// mark is text, and its GITHUB_TOKEN=<40 hex> line is a finding.
 	return &rawScan{buf: make([]byte, keep+chunkSize), pos: position{line: 1}, opt: opt}
 }
 

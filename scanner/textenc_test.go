@@ -8,6 +8,7 @@ import (
 	"testing"
 	"unicode/utf16"
 
+	"github.com/ghtoken/ghtoken/rules"
 	"github.com/ghtoken/ghtoken/rules/rulestest"
 )
 
@@ -191,5 +192,20 @@ func BenchmarkBinary(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// A legacy token written in ASCII after a UTF-16 byte order mark (a file
+// edited by tools that disagree on the encoding) is found by the raw-byte
+// search, which runs every rule.
+func TestLegacyTokenAfterUTF16Mark(t *testing.T) {
+	hex := rulestest.Token("hex40", "afterbom")
+	data := append([]byte{0xFF, 0xFE, 'a', 0, '\n', 0}, "\nGITHUB_TOKEN="+hex+"\n"...)
+	var got []streamMatch
+	if _, _, err := scanStream(bytes.NewReader(data), "", 64, nil, func(m streamMatch) { got = append(got, m) }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].secret != hex || got[0].Confidence == rules.Lookalike {
+		t.Fatalf("got %+v, want the legacy token", got)
 	}
 }
