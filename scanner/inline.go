@@ -63,6 +63,7 @@ type lineJudge struct {
 	cur        int               // the line of the latest item
 	pending    []finding.Finding // on line cur
 	pendLook   int               // look-alikes on line cur, counted only
+	pendLookIn int               // look-alikes in pending
 	here, next dirGroup          // directives that apply to line cur, cur+1
 
 	kept             []finding.Finding
@@ -96,21 +97,14 @@ func (j *lineJudge) finding(f finding.Finding) {
 		return
 	}
 	j.advance(f.Line)
-	if f.Confidence == rules.Lookalike && (!j.sample || j.lookKept+j.pendingLookalikes() >= maxLookalikesPerFile) {
-		j.pendLook++
-		return
+	if f.Confidence == rules.Lookalike {
+		if !j.sample || j.lookKept+j.pendLookIn >= maxLookalikesPerFile {
+			j.pendLook++
+			return
+		}
+		j.pendLookIn++ // a count, not a walk of pending: one line may hold many
 	}
 	j.pending = append(j.pending, f)
-}
-
-func (j *lineJudge) pendingLookalikes() int {
-	n := 0
-	for i := range j.pending {
-		if j.pending[i].Confidence == rules.Lookalike {
-			n++
-		}
-	}
-	return n
 }
 
 // keep adds f to the findings kept, with its fingerprint: a hash worth
@@ -192,7 +186,7 @@ func (j *lineJudge) judgeLine() {
 	if !g.allows {
 		j.lookCount += j.pendLook
 	}
-	j.pending, j.pendLook = j.pending[:0], 0
+	j.pending, j.pendLook, j.pendLookIn = j.pending[:0], 0, 0
 	j.close(g)
 }
 
