@@ -48,6 +48,7 @@ type JSONFinding struct {
 	RemediationSteps []string   `json:"remediation_steps"`
 	Note             string     `json:"note,omitempty"`
 	Encoding         string     `json:"encoding,omitempty"`
+	Glued            bool       `json:"glued,omitempty"`
 	OwnerUserID      uint32     `json:"owner_user_id,omitempty"`
 	AppID            int64      `json:"app_id,omitempty"`
 	IssuedAt         *time.Time `json:"issued_at,omitempty"`
@@ -171,7 +172,7 @@ func newJSONFinding(r *Report, f *finding.Finding) JSONFinding {
 		Rule: f.Rule.ID, Title: f.Rule.Title, Confidence: f.Confidence.String(),
 		Path: f.Path, Line: f.Line, Column: f.Column, EndColumn: f.EndColumn, Offset: f.Offset,
 		Secret: r.secret(f), SecretMasked: !r.ShowSecrets, Fingerprint: f.Fingerprint,
-		Remediation: steps[0], RemediationSteps: steps, Note: f.Note, Encoding: f.Encoding,
+		Remediation: steps[0], RemediationSteps: steps, Note: f.Note, Encoding: f.Encoding, Glued: f.Glued,
 		OwnerUserID: f.OwnerUserID, AppID: f.AppID, IssuedAt: timePtr(f.IssuedAt), ExpiresAt: timePtr(f.ExpiresAt),
 	}
 	jf.Verification = newJSONVerification(r.verification(f))

@@ -39,7 +39,7 @@ var fixture = map[string]string{
 	"src/main.go":        "package main\n\n// é, ü: columns count code points\nvar t = \"${github_pat:fine}\" // ${ghp~:look}\n",
 	"src/bad_sum.txt":    "token: ${github_pat_badsum:low}\n",
 	"test/fixture.txt":   "ok = \"${gho:allowed}\" # " + allowDirective + " test fixture, revoked\n# " + allowNextDirective + " nothing below\n\n",
-	"docs/odd,name:x.md": "see ${ghu:odd}\n",
+	"docs/odd,name:x.md": "see ${ghu:odd}\nid=x${gho:glued}y\n",
 }
 
 // fixtureTokens lists every token the fixture holds, to check that no report

@@ -334,6 +334,9 @@ func sarifResultOf(f *finding.Finding, index map[string]int, loc sarifLocator) s
 	if f.Encoding != "" {
 		props["encoding"] = f.Encoding
 	}
+	if f.Glued {
+		props["glued"] = true
+	}
 	if f.Commit != nil {
 		props["commit"] = f.Commit.Hash
 	}

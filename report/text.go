@@ -179,6 +179,9 @@ func facts(f *finding.Finding, now time.Time) [][2]string {
 	if f.Encoding != "" {
 		out = append(out, [2]string{"encoding", f.Encoding + " (decoded; the position is that of the encoded text)"})
 	}
+	if f.Glued {
+		out = append(out, [2]string{"glued", "joined to the text around it; its checksum proves it a token"})
+	}
 	if f.Note != "" && f.Confidence != rules.Lookalike {
 		out = append(out, [2]string{"note", f.Note})
 	}

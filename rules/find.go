@@ -40,6 +40,10 @@ type Match struct {
 	// a token found as is. Decoded then holds the token itself.
 	Encoding string
 	Decoded  string
+	// Glued is set when the token does not stand apart from the text
+	// around it (a letter, digit or "_" right before or after it): only its
+	// checksum proves it.
+	Glued bool
 }
 
 // Text returns the token text of a match of buf: the decoded token for an
@@ -62,10 +66,7 @@ type Options struct {
 	// PrefixedOnly looks only for tokens that carry their own proof (a
 	// prefix, and a checksum or a structure): the legacy rule, which relies
 	// on the text around a 40-hex value, stays silent. For binary content,
-	// where that text is noise and 40-hex runs are hashes. A token with a
-	// valid checksum is then found even when it does not stand apart from
-	// the bytes around it (binary formats pack strings against length
-	// bytes and other data).
+	// where that text is noise and 40-hex runs are hashes.
 	PrefixedOnly bool
 }
 
@@ -278,50 +279,51 @@ func (f *finder) alnumRun(p, limit int) int {
 
 // prefixed checks a 4-char prefix at p followed by n alphanumerics ending in a
 // CRC32/base62 checksum. It reports whether the text had the token's shape.
+//
+// A token that stands apart from the text around it (framed) is a match
+// whatever its checksum: a failing one makes a look-alike. One glued to other
+// text (xyz_ghp_..., ghp_...extra, two tokens back to back) is a match only
+// when its checksum holds: random text passes with a chance of about 2e-11,
+// and look-alikes glued to words stay silent.
 func (f *finder) prefixed(p int, r *Rule, n int) bool {
 	buf := f.buf
 	start := p + 4
-	framed := boundaryBefore(buf, p) && f.alnumRun(start, n+1) == n && boundaryAfter(buf, start+n)
-	if !framed && !f.unframedValid(p, n) {
+	run := f.alnumRun(start, n+1)
+	if run < n {
 		return false
 	}
+	framed := run == n && boundaryBefore(buf, p) && boundaryAfter(buf, start+n)
 	tok := buf[p : start+n]
 	f.probes += n
-	m := Match{Rule: r, Start: p, End: start + n, Confidence: High}
+	m := Match{Rule: r, Start: p, End: start + n, Confidence: High, Glued: !framed}
 	if !checksum62Valid(tok, 4) {
+		if !framed {
+			return false
+		}
 		m.Confidence, m.Note = Lookalike, "checksum mismatch"
 	}
 	f.add(m)
 	return true
 }
 
-// unframedValid reports whether, with Options.PrefixedOnly, the 4-char
-// prefix at p and the n alphanumerics after it are a token with a valid
-// checksum, whatever bytes surround it.
-func (f *finder) unframedValid(p, n int) bool {
-	if !f.opt.PrefixedOnly || f.alnumRun(p+4, n) != n {
-		return false
-	}
-	f.probes += n
-	return checksum62Valid(f.buf[p:p+4+n], 4)
-}
-
-// fineGrained checks "github_pat_" at p (FORMATS.md §2).
+// fineGrained checks "github_pat_" at p (FORMATS.md §2). Glued to other text,
+// only a valid checksum makes it a match (see prefixed): a structure is not
+// proof enough there.
 func (f *finder) fineGrained(p int) {
 	buf := f.buf
 	const prefix = len("github_pat_")
 	a := p + prefix
-	framed := boundaryBefore(buf, p)
-	if (!framed && !f.opt.PrefixedOnly) || f.alnumRun(a, 23) != 22 || a+22 >= len(buf) || buf[a+22] != '_' {
+	if f.alnumRun(a, 23) != 22 || a+22 >= len(buf) || buf[a+22] != '_' {
 		return
 	}
 	b := a + 23
-	framed = framed && f.alnumRun(b, 60) == 59 && boundaryAfter(buf, b+59)
-	if !framed && (!f.opt.PrefixedOnly || f.alnumRun(b, 59) != 59) {
+	run := f.alnumRun(b, 60)
+	if run < 59 {
 		return
 	}
+	framed := run == 59 && boundaryBefore(buf, p) && boundaryAfter(buf, b+59)
 	end := b + 59
-	m := Match{Rule: FineGrainedPAT, Start: p, End: end}
+	m := Match{Rule: FineGrainedPAT, Start: p, End: end, Glued: !framed}
 	owner, structured := uint32(0), false
 	if buf[a] == '1' && buf[a+1] == '1' && buf[a+9] == '0' {
 		owner, structured = fineGrainedOwner(buf[a+2 : a+9])
@@ -338,7 +340,7 @@ func (f *finder) fineGrained(p int) {
 		m.Confidence, m.Note = Lookalike, "structure and checksum mismatch"
 	}
 	if !framed && !checksumOK {
-		return // unframed, only a checksum is proof enough
+		return // glued: only a checksum is proof enough
 	}
 	if structured {
 		m.OwnerUserID = owner

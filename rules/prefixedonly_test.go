@@ -8,7 +8,8 @@ import (
 )
 
 // PrefixedOnly (binary content): a checksum-valid token is found even glued
-// to the bytes around it; nothing else is, and legacy values never are.
+// to the bytes around it, as in text; nothing else is, and legacy values never
+// are.
 func TestPrefixedOnly(t *testing.T) {
 	tok := rulestest.Token
 	ghp, fg := tok(rulestest.ClassicPAT, "bin"), tok(rulestest.FineGrained, "bin")
@@ -32,9 +33,9 @@ func TestPrefixedOnly(t *testing.T) {
 			t.Errorf("%s: %+v, want the token", tt.name, ms)
 		}
 		if tt.want != "" {
-			// In text, the same bytes are not a token: they do not stand apart.
-			if ms := rules.Find([]byte(tt.text), rules.Options{}, nil); len(ms) != 0 {
-				t.Errorf("%s: found in text mode", tt.name)
+			// In text too: the checksum decides, not the bytes around it.
+			if ms := rules.Find([]byte(tt.text), rules.Options{}, nil); len(ms) != 1 || !ms[0].Glued {
+				t.Errorf("%s: in text mode %+v, want the glued token", tt.name, ms)
 			}
 		}
 	}

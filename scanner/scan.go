@@ -223,7 +223,7 @@ func (o *workerResult) scanItem(it finding.Item, opt Options, chunk int, buf []b
 		judge.finding(finding.Finding{
 			Rule: m.Rule, Confidence: m.Confidence, Path: it.Path,
 			Line: m.line, Column: m.col, EndColumn: m.endCol, Offset: m.offset,
-			Secret: m.secret, Note: m.Note, Encoding: m.Encoding,
+			Secret: m.secret, Note: m.Note, Encoding: m.Encoding, Glued: m.Glued,
 			OwnerUserID: m.OwnerUserID, AppID: m.AppID, IssuedAt: m.IssuedAt, ExpiresAt: m.ExpiresAt,
 			Stage: it.Stage, Commit: it.Commit, Blob: it.Blob,
 		})

@@ -32,6 +32,10 @@ type Finding struct {
 	// it was there as is. Line, Column, EndColumn and Offset then delimit
 	// the encoded text, and Secret is the decoded token.
 	Encoding string
+	// Glued is set when the token was glued to the text around it (a
+	// letter, digit or "_" right before or after it): only its checksum
+	// proves it (see rules.Match.Glued).
+	Glued bool
 	// Facts decoded from the token itself, zero when unknown.
 	OwnerUserID uint32
 	AppID       int64
