@@ -64,3 +64,27 @@ func BenchmarkFindDense(b *testing.B) {
 		dst = rules.Find(data, rules.Options{Lookalikes: true}, dst[:0])
 	}
 }
+
+// BenchmarkFindKeywordDense measures throughput on code that calls a
+// package named github on every line (go-github clients): every line has
+// keyword candidates and none holds a token.
+func BenchmarkFindKeywordDense(b *testing.B) {
+	lines := []string{
+		"\topts := &github.ListOptions{PerPage: 100, Page: page}\n",
+		"\tpr, _, err := client.PullRequests.Get(ctx, owner, repo, github.Int(n))\n",
+		"\tcomment := &github.IssueComment{Body: github.String(body)}\n",
+		"\tif ghErr, ok := err.(*github.ErrorResponse); ok && ghErr.Response.StatusCode == 404 {\n",
+		"\tclient := github.NewClient(nil).WithAuthToken(os.Getenv(\"GITHUB_TOKEN\"))\n",
+		"\tref := github.Ptr(\"refs/heads/\" + branch)\n",
+	}
+	var sb strings.Builder
+	for i := 0; sb.Len() < 4<<20; i++ {
+		sb.WriteString(lines[i%len(lines)])
+	}
+	data := []byte(sb.String())
+	b.SetBytes(int64(len(data)))
+	var dst []rules.Match
+	for b.Loop() {
+		dst = rules.Find(data, rules.Options{Lookalikes: true}, dst[:0])
+	}
+}

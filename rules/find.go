@@ -202,7 +202,7 @@ func (f *finder) atLowerG(p int) {
 	if buf[p+1] == 'i' && bytes.HasPrefix(buf[p:], []byte("github")) {
 		if bytes.HasPrefix(buf[p+6:], []byte("_pat_")) {
 			f.fineGrained(p)
-		} else if bytes.ContainsAny(buf[p+6:min(len(buf), p+12)], `%\`) {
+		} else if escapeIn(buf[p+6 : min(len(buf), p+12)]) {
 			f.escapedAt(p)
 		}
 		if !f.lockfile {
@@ -247,6 +247,17 @@ func (f *finder) atUpperG(p int) {
 	if c := buf[p+1]; c == 'H' || c == 'h' || ((c == 'i' || c == 'I') && len(buf)-p >= 6 && asciiEqualFold(buf[p+2:p+6], "thub")) {
 		f.atKeyword(p)
 	}
+}
+
+// escapeIn reports whether b holds a percent or backslash escape: a loop,
+// since bytes.ContainsAny costs a call per "github" in keyword-dense text.
+func escapeIn(b []byte) bool {
+	for _, c := range b {
+		if c == '%' || c == '\\' {
+			return true
+		}
+	}
+	return false
 }
 
 func asciiEqualFold(b []byte, lower string) bool {

@@ -25,9 +25,6 @@ func init() {
 	}
 }
 
-// tokenWords are the parts of an identifier that say it holds a credential.
-var tokenWords = []string{"token", "pat", "secret", "key", "auth", "pass", "pwd", "cred", "oauth"}
-
 // shaWords mark identifiers that name a commit or hash, not a credential.
 var shaWords = []string{"sha", "commit", "hash", "digest", "rev", "ref", "checksum"}
 
@@ -102,7 +99,7 @@ func (f *finder) judgeIdent(p int) {
 // a credential: a token word, and no segment that names a hash (GITHUB_SHA,
 // github.commit_sha: their values are SHAs, not tokens).
 func credentialIdent(l []byte) bool {
-	if !containsAny(l, tokenWords) {
+	if !hasTokenWord(l) {
 		return false
 	}
 	for start, i := 0, 0; i <= len(l); i++ {
@@ -127,25 +124,7 @@ func keywordAt(l []byte, k int) bool {
 		return true
 	}
 	return bytes.HasPrefix(rest, []byte("gh")) && (k == 0 || !alnum[l[k-1]]) &&
-		(len(rest) == 2 || !alnum[rest[2]] || hasAnyPrefix(rest[2:], tokenWords))
-}
-
-func hasAnyPrefix(s []byte, words []string) bool {
-	for _, w := range words {
-		if bytes.HasPrefix(s, []byte(w)) {
-			return true
-		}
-	}
-	return false
-}
-
-func containsAny(s []byte, words []string) bool {
-	for _, w := range words {
-		if bytes.Contains(s, []byte(w)) {
-			return true
-		}
-	}
-	return false
+		(len(rest) == 2 || !alnum[rest[2]] || tokenWordAt(rest, 2) > 0)
 }
 
 // legacyValue looks for the value that follows the keyword identifier f.ident
