@@ -62,15 +62,26 @@ func modeType(m uint32) fs.FileMode {
 
 // rawFile reads a regular file through its descriptor. Reads of a regular
 // file never return EAGAIN, O_NONBLOCK or not.
+//
+// A read that returns less than asked and ends where fstat said the file
+// ends is the end of the file: the next Read returns io.EOF without the
+// system call that would return 0 (half the reads of a tree of small
+// files). A file that grew since fstat is read on as usual, and so is one
+// whose size says nothing (size 0, as in /proc).
 type rawFile struct {
 	fd   int
 	name string
 	size int64
+	off  int64 // bytes read so far
+	eof  bool
 }
 
 func (f *rawFile) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
+	}
+	if f.eof {
+		return 0, io.EOF
 	}
 	for {
 		n, err := syscall.Read(f.fd, p)
@@ -82,6 +93,8 @@ func (f *rawFile) Read(p []byte) (int, error) {
 		case n == 0:
 			return 0, io.EOF
 		}
+		f.off += int64(n)
+		f.eof = n < len(p) && f.off == f.size
 		return n, nil
 	}
 }
