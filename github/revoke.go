@@ -16,15 +16,7 @@ const maxRevokeBatch = 1000
 
 // Revocable reports whether POST /credentials/revoke accepts tokens of rule
 // r, and if not, how such a token is revoked instead.
-func Revocable(r *rules.Rule) (bool, string) {
-	switch r.Kind {
-	case rules.KindClassicPAT, rules.KindFineGrainedPAT, rules.KindOAuth, rules.KindAppUser, rules.KindAppRefresh:
-		return true, ""
-	case rules.KindAppInstallation:
-		return false, "GitHub's revocation API does not accept installation tokens: the app that minted it revokes it with DELETE /installation/token (authenticated by the token itself), or it expires within an hour"
-	}
-	return false, "GitHub's revocation API accepts only prefixed tokens (ghp_, github_pat_, gho_, ghu_, ghr_): its owner revokes a legacy token at https://github.com/settings/tokens or https://github.com/settings/applications"
-}
+func Revocable(r *rules.Rule) (bool, string) { return r.Revocable, r.NotRevocable }
 
 // BatchOutcome is what happened to one request of a revocation.
 type BatchOutcome string

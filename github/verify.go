@@ -76,25 +76,17 @@ type Verification struct {
 	Repositories int
 }
 
-// refreshReason is why ghr_ tokens are never sent.
-const refreshReason = "refresh tokens are never sent: checking one needs the app's client secret, and exchanging it would rotate (consume) it"
-
 // endpointFor returns the API path that tells whether t is live, or the
-// reason it is not sent.
+// reason it is not sent. The rule table says which path answers for which
+// kind of token.
 func endpointFor(t Token) (string, string) {
 	switch {
 	case t.Confidence == rules.Lookalike:
 		return "", "a look-alike (fails its checksum or structure) is never sent"
 	case t.Rule == nil:
 		return "", "no rule"
-	case t.Rule.Kind == rules.KindAppRefresh:
-		return "", refreshReason
-	case t.Rule.Kind == rules.KindAppInstallation, t.Rule.Kind == rules.KindLegacy && strings.HasPrefix(t.Secret, "v1."):
-		// /user answers 403 "Resource not accessible by integration" to
-		// every installation token, live or not.
-		return "/installation/repositories?per_page=1", ""
 	}
-	return "/user", ""
+	return t.Rule.VerifyEndpoint(t.Secret)
 }
 
 // Verify asks the API whether each token is live. The result at index i is

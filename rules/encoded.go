@@ -42,8 +42,19 @@ const (
 	EncodingEscape    = "backslash-escape"
 )
 
-// tokenPrefixes are the literals every prefixed token starts with.
-var tokenPrefixes = []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"}
+// tokenPrefixes are the literals every prefixed token starts with, from the
+// rule table.
+var tokenPrefixes = prefixesOf(all)
+
+func prefixesOf(rules []*Rule) []string {
+	var out []string
+	for _, r := range rules {
+		if r.Prefix != "" && !slices.Contains(out, r.Prefix) {
+			out = append(out, r.Prefix)
+		}
+	}
+	return out
+}
 
 const (
 	stdAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"

@@ -156,6 +156,38 @@ func (f *finder) run() {
 
 func ruleIndex(r *Rule) int { return slices.Index(all, r) }
 
+// byThirdByte dispatches a "gh?_" prefix to its rules by the "?", in table
+// order: a rule whose checker did not recognise the token's shape passes the
+// candidate to the next one with the same prefix. longPrefixes holds the
+// rules whose prefix starts with "github" instead.
+var (
+	byThirdByte  [256][]*Rule
+	longPrefixes []*Rule
+)
+
+func init() {
+	for _, r := range all {
+		switch p := r.Prefix; {
+		case len(p) == 4 && p[:2] == "gh" && p[3] == '_':
+			byThirdByte[p[2]] = append(byThirdByte[p[2]], r)
+		case strings.HasPrefix(p, "github") && len(p) > len("github"):
+			longPrefixes = append(longPrefixes, r)
+		}
+		// Any other prefix is unreachable: TestRuleTableComplete says so.
+	}
+}
+
+// longPrefixed returns the rule whose "github..." prefix b starts with, or
+// nil.
+func longPrefixed(b []byte) *Rule {
+	for _, r := range longPrefixes {
+		if len(b) >= len(r.Prefix) && string(b[:len(r.Prefix)]) == r.Prefix {
+			return r
+		}
+	}
+	return nil
+}
+
 type finder struct {
 	buf      []byte
 	opt      Options
@@ -200,8 +232,8 @@ func (f *finder) atLowerG(p int) {
 		return
 	}
 	if buf[p+1] == 'i' && bytes.HasPrefix(buf[p:], []byte("github")) {
-		if bytes.HasPrefix(buf[p+6:], []byte("_pat_")) {
-			f.fineGrained(p)
+		if r := longPrefixed(buf[p:]); r != nil {
+			r.find(f, r, p)
 		} else if escapeIn(buf[p+6 : min(len(buf), p+12)]) {
 			f.escapedAt(p)
 		}
@@ -217,19 +249,11 @@ func (f *finder) atLowerG(p int) {
 		f.escapedAt(p)
 	}
 	if len(buf)-p >= 4 && buf[p+3] == '_' {
-		switch buf[p+2] {
-		case 'p':
-			f.prefixed(p, ClassicPAT, 36)
-		case 'o':
-			f.prefixed(p, OAuth, 36)
-		case 'u':
-			f.prefixed(p, AppUser, 36)
-		case 's':
-			if !f.prefixed(p, AppInstallation, 36) {
-				f.stateless(p)
+		// A table lookup by the third byte: this runs at every "gh?_".
+		for _, r := range byThirdByte[buf[p+2]] {
+			if r.find(f, r, p) {
+				break
 			}
-		case 'r':
-			f.prefixed(p, AppRefresh, 76)
 		}
 	}
 	if !f.lockfile {
@@ -288,6 +312,13 @@ func (f *finder) alnumRun(p, limit int) int {
 	return n
 }
 
+// checksummed checks a token of rule r at p: its 4-char prefix followed by
+// alphanumerics ending in a CRC32/base62 checksum, r.MaxLen in all. It reports
+// whether the text had the token's shape.
+func (f *finder) checksummed(r *Rule, p int) bool {
+	return f.prefixed(p, r, r.MaxLen-len(r.Prefix))
+}
+
 // prefixed checks a 4-char prefix at p followed by n alphanumerics ending in a
 // CRC32/base62 checksum. It reports whether the text had the token's shape.
 //
@@ -319,8 +350,14 @@ func (f *finder) prefixed(p int, r *Rule, n int) bool {
 
 // fineGrained checks "github_pat_" at p (FORMATS.md §2). Glued to other text,
 // only a valid checksum makes it a match (see prefixed): a structure is not
-// proof enough there.
-func (f *finder) fineGrained(p int) {
+// proof enough there. It always reports true: no other rule shares the
+// prefix.
+func (f *finder) fineGrained(r *Rule, p int) bool {
+	f.fineGrainedAt(r, p)
+	return true
+}
+
+func (f *finder) fineGrainedAt(r *Rule, p int) {
 	buf := f.buf
 	const prefix = len("github_pat_")
 	a := p + prefix
@@ -334,7 +371,7 @@ func (f *finder) fineGrained(p int) {
 	}
 	framed := run == 59 && boundaryBefore(buf, p) && boundaryAfter(buf, b+59)
 	end := b + 59
-	m := Match{Rule: FineGrainedPAT, Start: p, End: end, Glued: !framed}
+	m := Match{Rule: r, Start: p, End: end, Glued: !framed}
 	owner, structured := uint32(0), false
 	if buf[a] == '1' && buf[a+1] == '1' && buf[a+9] == '0' {
 		owner, structured = fineGrainedOwner(buf[a+2 : a+9])

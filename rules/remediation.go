@@ -114,7 +114,7 @@ func remediation(r *Rule, place Place, facts Facts, expired bool) []string {
 	default:
 		out = append(out, "If this file was ever committed or pushed, treat the token as exposed: rewriting history does not undo that, revoking does.")
 	}
-	if r.Kind != KindAppInstallation && r.Kind != KindAppRefresh && place.Stage != StageStaged {
+	if r.advice.reviewLog && place.Stage != StageStaged {
 		out = append(out, "Review what it did: your security log (https://github.com/settings/security-log) and, for organizations, the audit log filtered by this token.")
 	}
 	out = append(out, placeAdvice(r, place.Path)...)
@@ -122,32 +122,16 @@ func remediation(r *Rule, place Place, facts Facts, expired bool) []string {
 	return out
 }
 
-func revokeStep(r *Rule) string {
-	switch r.Kind {
-	case KindClassicPAT:
-		return "Revoke this classic personal access token now at " + classicSettingsURL + " (or, if it is not yours, through GitHub's credential revocation API)."
-	case KindFineGrainedPAT:
-		return "Revoke this fine-grained personal access token now at " + fineGrainedSettingsURL + " (or, if it is not yours, through GitHub's credential revocation API)."
-	case KindOAuth:
-		return "Revoke this OAuth token now: its owner revokes the app's access at " + oauthAppsURL + ", the app's owner can reset its tokens; anyone can report it through GitHub's credential revocation API."
-	case KindAppUser:
-		return "Revoke this GitHub App user token now (the app's owner can revoke it, the user can revoke the app at " + oauthAppsURL + ", anyone through GitHub's credential revocation API); it expires within 8 hours anyway."
-	case KindAppRefresh:
-		return "Revoke this GitHub App refresh token now (the user can revoke the app at " + oauthAppsURL + ", anyone through GitHub's credential revocation API): it can mint new user tokens for 6 months."
-	case KindAppInstallation:
-		return "Revoke this installation token now (the app calls DELETE /installation/token) or wait for its 1-hour expiry; GitHub's credential revocation API does not accept installation tokens. If the app's private key leaked with it, rotate the key."
-	default:
-		return "Revoke this token now: classic tokens at " + classicSettingsURL + ", OAuth app access at " + oauthAppsURL + "."
-	}
-}
+// revokeStep is the rule's first step: how to revoke the token.
+func revokeStep(r *Rule) string { return r.advice.revoke }
 
 // placeAdvice suggests a safer home for the token, given the file it sits in.
 func placeAdvice(r *Rule, p string) []string {
 	base := path.Base(p)
 	switch {
 	case strings.Contains(p, ".github/workflows/") || strings.HasPrefix(p, "workflows/") && isYAML(base):
-		if r.Kind == KindAppInstallation {
-			return []string{"In a workflow, use the built-in GITHUB_TOKEN (secrets.GITHUB_TOKEN) with the permissions: key instead of a pasted installation token."}
+		if r.advice.workflow != "" {
+			return []string{r.advice.workflow}
 		}
 		return []string{"In a GitHub Actions workflow, use the built-in GITHUB_TOKEN with a permissions: block where it suffices; otherwise store the token as an Actions secret and reference it as ${{ secrets.NAME }}."}
 	case base == ".env" || strings.HasPrefix(base, ".env.") || strings.HasSuffix(base, ".env") ||
@@ -163,17 +147,8 @@ func placeAdvice(r *Rule, p string) []string {
 	return nil
 }
 
-func kindAdvice(r *Rule) []string {
-	switch r.Kind {
-	case KindClassicPAT, KindLegacy:
-		return []string{"If a personal access token is still needed, prefer a fine-grained one (one owner, chosen repositories, minimal permissions, mandatory expiry, organization approval) and always set an expiration. A classic token reaches every repository its owner can; keep classic only where fine-grained cannot work yet (write access to public repositories you are not a member of, outside collaborators, a few REST endpoints)."}
-	case KindFineGrainedPAT:
-		return []string{"When you replace it, grant only the repositories and permissions the job needs and set the shortest practical expiration."}
-	case KindAppInstallation:
-		return []string{"Installation tokens are minted on demand from the app's private key: store the key as a secret and mint tokens at run time instead of saving them."}
-	}
-	return nil
-}
+// kindAdvice is what to use instead of a token of the rule's kind.
+func kindAdvice(r *Rule) []string { return r.advice.more }
 
 func isYAML(base string) bool {
 	return strings.HasSuffix(base, ".yml") || strings.HasSuffix(base, ".yaml")

@@ -1,6 +1,9 @@
 package rules
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Confidence says how sure a rule is that a match is a real token.
 type Confidence int
@@ -44,8 +47,11 @@ const (
 	KindLegacy
 )
 
-// Rule describes one kind of GitHub token. Rules are immutable values shared by
-// every goroutine; use All or ByID to get them.
+// Rule describes one kind of GitHub token: everything the project knows about
+// it, from how it is found to what to do about it. The rules live in one
+// table (table.go); dispatch, the docs, the advice, verification, revocation
+// and the test generators are derived from it. Rules are immutable values
+// shared by every goroutine; use All or ByID to get them.
 type Rule struct {
 	// ID is stable and kebab-case: scripts, baselines and SARIF refer to it.
 	ID string
@@ -55,33 +61,56 @@ type Rule struct {
 	Matches string
 	// Confidence is the confidence of a confirmed match of this rule.
 	Confidence Confidence
-	// Kind decides the remediation advice.
+	// Kind is what the token grants.
 	Kind Kind
 	// Prefix is the literal the token starts with ("" for legacy tokens).
 	Prefix string
+	// MinLen and MaxLen bound a token's length in bytes.
+	MinLen, MaxLen int
+	// Verify is the API path (and query) whose answer says whether a token
+	// is live (FORMATS.md §5), "" when such a token is never sent; then
+	// NotVerified says why. See VerifyEndpoint.
+	Verify, NotVerified string
+	// Revocable says whether GitHub's credential revocation API accepts the
+	// token (FORMATS.md §6); when it does not, NotRevocable says how such a
+	// token is revoked instead.
+	Revocable    bool
+	NotRevocable string
+
+	// find checks a candidate at a position where the text starts with
+	// Prefix, adds what it finds and reports whether the text had the
+	// token's shape (the next rule with the same prefix is tried when it
+	// did not). nil for the legacy rule, which keywords reach.
+	find func(f *finder, r *Rule, p int) bool
+	// verifyV1 is the path for a legacy "v1." token, an old installation
+	// token, when it differs from Verify.
+	verifyV1 string
+	advice   advice
 }
 
-// The rules, one per token type. Their IDs are a public interface.
-var (
-	ClassicPAT = &Rule{ID: "github-pat-classic", Title: "GitHub personal access token (classic)", Prefix: "ghp_",
-		Matches: "ghp_ + 30 [0-9A-Za-z] + 6-char CRC32/base62 checksum (40 chars), checksum verified", Confidence: High, Kind: KindClassicPAT}
-	OAuth = &Rule{ID: "github-oauth-token", Title: "GitHub OAuth app access token", Prefix: "gho_",
-		Matches: "gho_ + 30 [0-9A-Za-z] + 6-char CRC32/base62 checksum (40 chars), checksum verified", Confidence: High, Kind: KindOAuth}
-	AppUser = &Rule{ID: "github-app-user-token", Title: "GitHub App user-to-server token", Prefix: "ghu_",
-		Matches: "ghu_ + 30 [0-9A-Za-z] + 6-char CRC32/base62 checksum (40 chars), checksum verified", Confidence: High, Kind: KindAppUser}
-	AppInstallation = &Rule{ID: "github-app-installation-token", Title: "GitHub App installation token", Prefix: "ghs_",
-		Matches: "ghs_ + 30 [0-9A-Za-z] + 6-char CRC32/base62 checksum (40 chars), checksum verified", Confidence: High, Kind: KindAppInstallation}
-	AppRefresh = &Rule{ID: "github-app-refresh-token", Title: "GitHub App refresh token", Prefix: "ghr_",
-		Matches: "ghr_ + 70 [0-9A-Za-z] + 6-char CRC32/base62 checksum (80 chars), checksum verified", Confidence: High, Kind: KindAppRefresh}
-	FineGrainedPAT = &Rule{ID: "github-pat-fine-grained", Title: "GitHub fine-grained personal access token", Prefix: "github_pat_",
-		Matches: "github_pat_ + 22 + _ + 59 [0-9A-Za-z] (93 chars) with the 11+user-id structure and SHA-256/base32 checksum; failing checksum = low", Confidence: High, Kind: KindFineGrainedPAT}
-	StatelessInstallation = &Rule{ID: "github-app-installation-token-stateless", Title: "GitHub App installation token (stateless)", Prefix: "ghs_",
-		Matches: "ghs_ + app id + _ + a JWT whose header and payload decode to JSON (no signature check)", Confidence: Medium, Kind: KindAppInstallation}
-	Legacy = &Rule{ID: "github-token-legacy", Title: "GitHub token (legacy 40-hex format)",
-		Matches: "40 hex chars or v1. + 40 hex, as the literal value right after a GitHub token keyword (GITHUB_TOKEN=, gh_token:, ...), entropy >= 3.5 bits/char; never in URLs, after sha256:, or in lockfiles", Confidence: Medium, Kind: KindLegacy}
-)
+// advice is what to tell the person whose token leaked (FORMATS.md §7),
+// beyond what every token shares.
+type advice struct {
+	// revoke is the first step: how to revoke the token.
+	revoke string
+	// reviewLog: its owner's security log shows what it did (tokens that
+	// act as a user).
+	reviewLog bool
+	// workflow replaces the generic advice for a token found in a GitHub
+	// Actions workflow, when set.
+	workflow string
+	// more closes the advice: what to use instead.
+	more []string
+}
 
-var all = []*Rule{ClassicPAT, OAuth, AppUser, AppInstallation, AppRefresh, FineGrainedPAT, StatelessInstallation, Legacy}
+// VerifyEndpoint returns the API path that tells whether secret, a token of
+// rule r, is live, or "" and the reason it is never sent.
+func (r *Rule) VerifyEndpoint(secret string) (path, reason string) {
+	if r.verifyV1 != "" && strings.HasPrefix(secret, "v1.") {
+		return r.verifyV1, ""
+	}
+	return r.Verify, r.NotVerified
+}
 
 // All returns every rule in a fixed order. The slice is a copy.
 func All() []*Rule { return append([]*Rule(nil), all...) }

@@ -16,8 +16,14 @@ func init() {
 
 // stateless checks "ghs_" + app id + "_" + JWT at p, the installation token
 // format announced for 2026 (FORMATS.md §3). The JWT is decoded, never
-// verified: GitHub says clients cannot validate it.
-func (f *finder) stateless(p int) {
+// verified: GitHub says clients cannot validate it. It always reports true:
+// it is the last rule tried on "ghs_".
+func (f *finder) stateless(r *Rule, p int) bool {
+	f.statelessAt(r, p)
+	return true
+}
+
+func (f *finder) statelessAt(r *Rule, p int) {
 	buf := f.buf
 	if !boundaryBefore(buf, p) {
 		return
@@ -50,7 +56,7 @@ func (f *finder) stateless(p int) {
 	if i-p < 40 {
 		return
 	}
-	m := Match{Rule: StatelessInstallation, Start: p, End: i, Confidence: Medium}
+	m := Match{Rule: r, Start: p, End: i, Confidence: r.Confidence}
 	var header struct {
 		Alg string `json:"alg"`
 	}

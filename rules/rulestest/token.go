@@ -59,10 +59,11 @@ var Kinds = []string{ClassicPAT, OAuth, AppUser, AppInstallation, AppRefresh, Fi
 func Token(kind, seed string) string {
 	seed = kind + ":" + seed
 	switch kind {
-	case ClassicPAT, OAuth, AppUser, AppInstallation:
-		return prefixed(kind, stream(seed, 30, base62))
-	case AppRefresh:
-		return prefixed(kind, stream(seed, 70, base62))
+	case ClassicPAT, OAuth, AppUser, AppInstallation, AppRefresh:
+		// The payload's length comes from the rule table: the token
+		// less its prefix and 6-character checksum.
+		r := ruleFor(kind + "_")
+		return prefixed(kind, stream(seed, r.MaxLen-len(r.Prefix)-6, base62))
 	case FineGrained:
 		return FineGrainedFor(uint32(binary.BigEndian.Uint32([]byte(stream(seed, 4, base62)))%100000000+1), seed)
 	case FineGrainedBadChecksum:
@@ -77,6 +78,17 @@ func Token(kind, seed string) string {
 		return "v1." + hexToken(seed)
 	}
 	panic("rulestest: unknown token kind " + kind)
+}
+
+// ruleFor returns the first rule of the table with the given prefix: the
+// checksummed one where several share it.
+func ruleFor(prefix string) *rules.Rule {
+	for _, r := range rules.All() {
+		if r.Prefix == prefix {
+			return r
+		}
+	}
+	panic("rulestest: no rule with prefix " + prefix)
 }
 
 func prefixed(kind, payload string) string {
