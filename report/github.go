@@ -44,11 +44,12 @@ func annotation(ew *errWriter, level string, props [][2]string, msg string) {
 	ew.printf("%s", b.String())
 }
 
-func githubLevel(c rules.Confidence) string {
+// githubLevel is the workflow command for a finding of confidence c.
+func (r *Report) githubLevel(c rules.Confidence) string {
 	if c == rules.Lookalike {
 		return "notice"
 	}
-	return levelOf(c)
+	return r.level(c)
 }
 
 func (githubReporter) Report(w io.Writer, r *Report) error {
@@ -59,7 +60,7 @@ func (githubReporter) Report(w io.Writer, r *Report) error {
 		if f.Confidence == rules.Lookalike {
 			msg = fmt.Sprintf("%s: look-alike (%s), not a finding", f.Masked(), f.Note)
 		}
-		annotation(ew, githubLevel(f.Confidence), [][2]string{
+		annotation(ew, r.githubLevel(f.Confidence), [][2]string{
 			{"file", f.Path}, {"line", fmt.Sprint(f.Line)}, {"col", fmt.Sprint(f.Column)},
 			{"endColumn", fmt.Sprint(f.EndColumn)}, {"title", "ghtoken: " + f.Rule.Title},
 		}, msg+" ["+f.Rule.ID+", "+f.Fingerprint+"]")
@@ -137,10 +138,18 @@ func WriteStepSummary(w io.Writer, r *Report) error {
 	ew := &errWriter{w: w}
 	res := r.Result
 	n := confirmedCount(res)
-	if n == 0 {
+	warned := r.warningCount()
+	switch {
+	case n == 0:
 		ew.printf("## ✅ ghtoken: no leaked GitHub tokens\n\n")
-	} else {
+	case warned == n:
+		ew.printf("## ⚠️ ghtoken: %d %s below --fail-on %s (possible %s)\n\n", n, Plural(n, "warning", "warnings"), r.Threshold(), Plural(n, "token", "tokens"))
+	case warned > 0:
+		ew.printf("## ❌ ghtoken: %d leaked GitHub %s, and %d %s below --fail-on %s\n\n", n-warned, Plural(n-warned, "token", "tokens"), warned, Plural(warned, "warning", "warnings"), r.Threshold())
+	default:
 		ew.printf("## ❌ ghtoken: %d leaked GitHub %s\n\n", n, Plural(n, "token", "tokens"))
+	}
+	if n > 0 {
 		ew.printf("| Confidence | Where | Token | Rule | First step |\n|---|---|---|---|---|\n")
 		for i := range res.Findings {
 			f := &res.Findings[i]
@@ -148,7 +157,11 @@ func WriteStepSummary(w io.Writer, r *Report) error {
 			if f.Confidence == rules.Lookalike {
 				step = "Not a finding: " + f.Note + "."
 			}
-			ew.printf("| %s | %s | %s | %s | %s |\n", confidenceBadge[f.Confidence],
+			badge := confidenceBadge[f.Confidence]
+			if r.warning(f.Confidence) {
+				badge += " (warning)"
+			}
+			ew.printf("| %s | %s | %s | %s | %s |\n", badge,
 				mdCode(fmt.Sprintf("%s:%d:%d", f.Path, f.Line, f.Column)), mdCode(f.Masked()), mdCell(f.Rule.ID), mdCell(step))
 		}
 		ew.printf("\n")

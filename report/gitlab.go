@@ -78,7 +78,12 @@ type gitlabScan struct {
 	Status    string     `json:"status"`
 }
 
-func gitlabSeverity(c rules.Confidence) string {
+// gitlabSeverity is GitLab's severity for a finding of confidence c: a
+// finding below the threshold is a warning, "Low".
+func (r *Report) gitlabSeverity(c rules.Confidence) string {
+	if r.warning(c) {
+		return "Low"
+	}
 	switch c {
 	case rules.High:
 		return "Critical"
@@ -118,7 +123,7 @@ func (gitlabReporter) Report(w io.Writer, r *Report) error {
 			ID:          hex.EncodeToString(sum[:]),
 			Name:        f.Rule.Title,
 			Description: fmt.Sprintf("%s %s (%s confidence, fingerprint %s) in %s at line %d, column %d.", f.Rule.Title, f.Masked(), f.Confidence, f.Fingerprint, f.Path, f.Line, f.Column),
-			Severity:    gitlabSeverity(f.Confidence),
+			Severity:    r.gitlabSeverity(f.Confidence),
 			Solution:    strings.Join(steps, "\n"),
 			Location:    gitlabLocation{File: f.Path, StartLine: f.Line, EndLine: f.Line, Commit: c},
 			Identifiers: []gitlabIdentifier{{Type: "ghtoken_rule_id", Name: "ghtoken rule " + f.Rule.ID, Value: f.Rule.ID, URL: projectURL + "#rules"}},

@@ -79,7 +79,11 @@ type JSONStats struct {
 	BinaryFiles  int            `json:"binary_files,omitempty"`
 	Skipped      map[string]int `json:"skipped"`
 	Findings     map[string]int `json:"findings"`
-	Lookalikes   int            `json:"lookalikes"`
+	// Warnings counts the findings below FailOn: listed and counted in
+	// Findings, but they do not fail the run.
+	Warnings   int    `json:"warnings"`
+	FailOn     string `json:"fail_on"`
+	Lookalikes int    `json:"lookalikes"`
 	// LookalikesNotListed counts, with --show-lookalikes, the look-alikes
 	// over 100 in a file: counted, not in findings.
 	LookalikesNotListed int `json:"lookalikes_not_listed,omitempty"`
@@ -122,7 +126,7 @@ func (jsonReporter) Report(w io.Writer, r *Report) error {
 		writeJSONArray(ew, len(res.BinaryFiles), func(i int) any { return res.BinaryFiles[i] })
 	}
 	ew.printf(",\n  \"stats\": ")
-	writeJSONValue(ew, newJSONStats(&res.Stats), "  ")
+	writeJSONValue(ew, newJSONStats(r), "  ")
 	ew.printf("\n}\n")
 	if ew.err != nil {
 		return ew.err
@@ -183,8 +187,9 @@ func newJSONFinding(r *Report, f *finding.Finding) JSONFinding {
 	return jf
 }
 
-func newJSONStats(st *finding.Stats) JSONStats {
-	js := JSONStats{
+func newJSONStats(r *Report) JSONStats {
+	st := &r.Result.Stats
+	js := JSONStats{Warnings: r.warningCount(), FailOn: r.Threshold().String(),
 		FilesSeen: st.FilesSeen(), FilesScanned: st.FilesScanned, BytesScanned: st.BytesScanned, BinaryFiles: st.BinaryFiles,
 		Skipped: map[string]int{}, Findings: map[string]int{}, Suppressed: map[string]int{},
 		Lookalikes: st.ByConfidence[rules.Lookalike], LookalikesNotListed: st.LookalikesNotListed,

@@ -53,7 +53,7 @@ func WriteJSONLFinding(w io.Writer, r *Report, f *finding.Finding) error {
 func WriteJSONLSummary(w io.Writer, r *Report, findings int) error {
 	res := r.Result
 	s := JSONLSummary{Type: "summary", Version: 1, Findings: findings,
-		Skipped: []JSONSkipped{}, Notices: []JSONNotice{}, BinaryFiles: res.BinaryFiles, Stats: newJSONStats(&res.Stats)}
+		Skipped: []JSONSkipped{}, Notices: []JSONNotice{}, BinaryFiles: res.BinaryFiles, Stats: newJSONStats(r)}
 	for _, sk := range res.Skipped {
 		s.Skipped = append(s.Skipped, JSONSkipped{Path: sk.Path, Reason: string(sk.Reason), Detail: sk.Detail})
 	}

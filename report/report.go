@@ -42,6 +42,35 @@ type Report struct {
 	// all of its advice; otherwise each finding takes a line or two and the
 	// advice is printed once per token type.
 	Verbose bool
+	// FailOn is the least confidence that fails the run (--fail-on):
+	// confirmed findings below it are warnings, shown and counted but not
+	// failing. Zero (Lookalike) means the default, Medium.
+	FailOn rules.Confidence
+}
+
+// Threshold returns the least confidence that fails the run.
+func (r *Report) Threshold() rules.Confidence {
+	if r.FailOn == rules.Lookalike {
+		return rules.Medium
+	}
+	return r.FailOn
+}
+
+// warning reports whether a finding of confidence c is a warning: a
+// confirmed finding below the threshold.
+func (r *Report) warning(c rules.Confidence) bool {
+	return c != rules.Lookalike && c < r.Threshold()
+}
+
+// warningCount is the number of findings below the threshold.
+func (r *Report) warningCount() int {
+	n := 0
+	for c, k := range r.Result.Stats.ByConfidence {
+		if r.warning(c) {
+			n += k
+		}
+	}
+	return n
 }
 
 // verification returns what --verify learnt about f's token, or nil.
@@ -150,14 +179,15 @@ func warnedSkip(s finding.Skipped) bool {
 	return false
 }
 
-// levelOf maps a confidence to the error/warning/note scale of SARIF and
-// GitHub annotations.
-func levelOf(c rules.Confidence) string {
-	switch c {
-	case rules.High, rules.Medium:
-		return "error"
-	case rules.Low:
+// level maps a confidence to the error/warning/note scale of SARIF and
+// GitHub annotations: what fails the run is an error, a finding below the
+// threshold a warning, a look-alike a note.
+func (r *Report) level(c rules.Confidence) string {
+	switch {
+	case c == rules.Lookalike:
+		return "note"
+	case r.warning(c):
 		return "warning"
 	}
-	return "note"
+	return "error"
 }

@@ -275,17 +275,17 @@ func (sarifReporter) Report(w io.Writer, r *Report) error {
 		run.OriginalURIBaseIDs = map[string]sarifArtifact{srcRootToken: {URI: fileURI(loc.root, true)}}
 	}
 	var index map[string]int
-	run.Tool.Driver.Rules, index = sarifRules()
+	run.Tool.Driver.Rules, index = sarifRules(r)
 	kept, dropped := capResults(r.Result.Findings, maxSARIFResults)
 	for _, f := range kept {
-		run.Results = append(run.Results, sarifResultOf(f, index, loc))
+		run.Results = append(run.Results, sarifResultOf(r, f, index, loc))
 	}
 	run.Invocations = []sarifInvocation{sarifInvocationOf(r, loc, dropped)}
 	supp := map[string]int{}
 	for _, by := range suppressionOrder {
 		supp[string(by)] = r.Result.Stats.Suppressed[by]
 	}
-	run.Properties = map[string]any{"suppressed": supp}
+	run.Properties = map[string]any{"suppressed": supp, "failOn": r.Threshold().String()}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
@@ -293,7 +293,7 @@ func (sarifReporter) Report(w io.Writer, r *Report) error {
 }
 
 // sarifRules describes every rule, and indexes them by id.
-func sarifRules() ([]sarifRuleDescriptor, map[string]int) {
+func sarifRules(r *Report) ([]sarifRuleDescriptor, map[string]int) {
 	var descs []sarifRuleDescriptor
 	index := map[string]int{}
 	for i, rule := range rules.All() {
@@ -305,7 +305,7 @@ func sarifRules() ([]sarifRuleDescriptor, map[string]int) {
 			FullDescription:      sarifText{Text: rule.Matches},
 			Help:                 sarifText{Text: strings.Join(steps, "\n"), Markdown: "**" + rule.Title + "**\n\n" + bulletList(steps)},
 			HelpURI:              projectURL + "#rules",
-			DefaultConfiguration: map[string]any{"level": levelOf(rule.Confidence)},
+			DefaultConfiguration: map[string]any{"level": r.level(rule.Confidence)},
 			Properties: map[string]any{
 				"tags":              []string{"security", "secret", "external/cwe/cwe-798"},
 				"precision":         precision(rule.Confidence),
@@ -317,7 +317,7 @@ func sarifRules() ([]sarifRuleDescriptor, map[string]int) {
 }
 
 // sarifResultOf is one finding as a SARIF result.
-func sarifResultOf(f *finding.Finding, index map[string]int, loc sarifLocator) sarifResult {
+func sarifResultOf(r *Report, f *finding.Finding, index map[string]int, loc sarifLocator) sarifResult {
 	steps := f.Remediation()
 	msg := fmt.Sprintf("%s (%s confidence). %s", f.Rule.Title, f.Confidence, steps[0])
 	if f.Confidence == rules.Lookalike {
@@ -341,7 +341,7 @@ func sarifResultOf(f *finding.Finding, index map[string]int, loc sarifLocator) s
 		props["commit"] = f.Commit.Hash
 	}
 	return sarifResult{
-		RuleID: f.Rule.ID, RuleIndex: index[f.Rule.ID], Level: levelOf(f.Confidence),
+		RuleID: f.Rule.ID, RuleIndex: index[f.Rule.ID], Level: r.level(f.Confidence),
 		Message: sarifText{Text: msg},
 		Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
 			ArtifactLocation: loc.artifact(f.Path),

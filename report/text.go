@@ -67,7 +67,7 @@ func (textReporter) Report(w io.Writer, r *Report) error {
 func writeVerboseFindings(ew *errWriter, st textStyle, r *Report) {
 	for i := range r.Result.Findings {
 		f := &r.Result.Findings[i]
-		ew.printf("%s %s %s\n", st.loc(fmt.Sprintf("%s:%d:%d:", DisplayPath(f.Path), f.Line, f.Column)), st.bold(f.Rule.Title), st.conf[f.Confidence]("["+f.Confidence.String()+"]"))
+		ew.printf("%s %s %s\n", st.loc(fmt.Sprintf("%s:%d:%d:", DisplayPath(f.Path), f.Line, f.Column)), st.bold(f.Rule.Title), st.conf[f.Confidence](r.confidenceLabel(f.Confidence)))
 		ew.printf("    token:       %s\n", r.secret(f))
 		ew.printf("    rule:        %s   fingerprint: %s\n", f.Rule.ID, f.Fingerprint)
 		for _, fact := range facts(f, r.End) {
@@ -107,7 +107,7 @@ func writeCompactFindings(ew *errWriter, st textStyle, r *Report) {
 	for i := range r.Result.Findings {
 		f := &r.Result.Findings[i]
 		line := fmt.Sprintf("%s %s %s %s", st.loc(fmt.Sprintf("%s:%d:%d:", DisplayPath(f.Path), f.Line, f.Column)),
-			st.bold(f.Rule.Title), st.conf[f.Confidence]("["+f.Confidence.String()+"]"), r.secret(f))
+			st.bold(f.Rule.Title), st.conf[f.Confidence](r.confidenceLabel(f.Confidence)), r.secret(f))
 		if f.Commit != nil {
 			line += " " + st.dim("in "+shortHash(f.Commit.Hash))
 		}
@@ -231,8 +231,18 @@ func Wrap(s string, width int, indent string) string {
 	return b.String()
 }
 
-// WriteSummary writes the one-line summary: findings by confidence, files,
-// bytes, skips by reason, look-alikes, time.
+// confidenceLabel is a finding's confidence as the text report shows it:
+// "[low, warning]" for a finding below the threshold.
+func (r *Report) confidenceLabel(c rules.Confidence) string {
+	if r.warning(c) {
+		return "[" + c.String() + ", warning]"
+	}
+	return "[" + c.String() + "]"
+}
+
+// WriteSummary writes the one-line summary: findings by confidence (and
+// how many of them are warnings, below --fail-on), files, bytes, skips by
+// reason, look-alikes, time.
 func WriteSummary(w io.Writer, r *Report) error {
 	s := &r.Result.Stats
 	n := confirmedCount(r.Result)
@@ -244,7 +254,11 @@ func WriteSummary(w io.Writer, r *Report) error {
 	}
 	head := "no findings"
 	if n > 0 {
-		head = fmt.Sprintf("%d %s (%s)", n, Plural(n, "finding", "findings"), strings.Join(parts, ", "))
+		detail := strings.Join(parts, ", ")
+		if k := r.warningCount(); k > 0 {
+			detail += fmt.Sprintf("; %d %s below --fail-on %s", k, Plural(k, "warning", "warnings"), r.Threshold())
+		}
+		head = fmt.Sprintf("%d %s (%s)", n, Plural(n, "finding", "findings"), detail)
 	}
 	size := HumanBytes(s.BytesScanned)
 	if s.BinaryFiles > 0 {

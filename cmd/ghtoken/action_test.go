@@ -157,18 +157,18 @@ func TestActionScanScript(t *testing.T) {
 		t.Fatal("no step with id scan")
 	}
 	for _, tc := range []struct {
-		name, args, baseline, code string
+		name, args, baseline, failOn, code string
 		wantCalls                  []string
 		wantOutput                 string
 	}{
 		// One scan writes the log's report and the SARIF file.
-		{"clean", "", "", "0", []string{
-			"scan --ci --format github --report sarif=ghtoken.sarif",
+		{"clean", "", "", "", "0", []string{
+			"scan --ci --format github --fail-on medium --report sarif=ghtoken.sarif",
 		}, "sarif-file=ghtoken.sarif\nexit-code=0\n"},
-		{"findings, extra args and a baseline", "--strict  *", "base line.json", "1", []string{
-			"scan --ci --format github --report sarif=ghtoken.sarif --strict * --baseline base line.json",
+		{"findings, extra args and a baseline", "--strict  *", "base line.json", "low", "1", []string{
+			"scan --ci --format github --fail-on low --report sarif=ghtoken.sarif --strict * --baseline base line.json",
 		}, "sarif-file=ghtoken.sarif\nexit-code=1\n"},
-		{"error uploads no SARIF", "", "", "2", []string{"scan --ci --format github --report sarif=ghtoken.sarif"}, "exit-code=2\n"},
+		{"error uploads no SARIF", "", "", "medium", "2", []string{"scan --ci --format github --fail-on medium --report sarif=ghtoken.sarif"}, "exit-code=2\n"},
 	} {
 		for _, sh := range shells {
 			t.Run(strings.Join(sh, " ")+"/"+tc.name, func(t *testing.T) {
@@ -185,7 +185,7 @@ func TestActionScanScript(t *testing.T) {
 				cmd := exec.Command(sh[0], append(sh[1:], "-c", script)...)
 				cmd.Dir = dir
 				cmd.Env = []string{"PATH=" + dir + ":" + os.Getenv("PATH"), "GITHUB_OUTPUT=" + out,
-					"GHTOKEN_FORMAT=github", "GHTOKEN_ARGS=" + tc.args, "GHTOKEN_BASELINE=" + tc.baseline, "GHTOKEN_SARIF=ghtoken.sarif"}
+					"GHTOKEN_FORMAT=github", "GHTOKEN_ARGS=" + tc.args, "GHTOKEN_BASELINE=" + tc.baseline, "GHTOKEN_SARIF=ghtoken.sarif", "GHTOKEN_FAIL_ON=" + tc.failOn}
 				if msg, err := cmd.CombinedOutput(); err != nil {
 					t.Fatalf("script failed: %v\n%s", err, msg)
 				}

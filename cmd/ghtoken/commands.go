@@ -63,6 +63,7 @@ type flagValues struct {
 	noIgnore       bool
 	maxFileSize    byteSize
 	strict         bool
+	failOn         failOn
 	noColor        bool
 	workers        int
 	verify         bool
@@ -130,6 +131,9 @@ var (
 	flagStrict = &flagDef{name: "strict",
 		help: "also exit 2 when a file was skipped for a reason other than being a symbolic link or a submodule (a file that could not be read always exits 2)",
 		bind: boolFlag(func(v *flagValues) *bool { return &v.strict })}
+	flagFailOn = &flagDef{name: "fail-on", arg: "LEVEL", values: []string{"high", "medium", "low"},
+		help: "exit 1 when a finding of confidence LEVEL or higher is found: high, medium (default) or low; findings below it are warnings (listed, counted, exit 0)",
+		bind: func(fs *flag.FlagSet, v *flagValues, name string) { fs.Var(&v.failOn, name, "") }}
 	flagVerbose = &flagDef{name: "verbose",
 		help: "text: print every finding in full (its facts and all the advice) instead of a line or two each with the advice once per token type",
 		bind: boolFlag(func(v *flagValues) *bool { return &v.verbose })}
@@ -204,7 +208,7 @@ var (
 		flags: []*flagDef{flagStaged, flagAllLines, flagSince, flagCI, flagHistory, flagBranch}}
 )
 
-const scanExit = "Exit status: 0 no findings, 1 findings, 2 error."
+const scanExit = "Exit status: 0 no findings at or above --fail-on (warnings below it do not count), 1 findings, 2 error."
 
 // commands lists every subcommand, in the order help shows them.
 var commands []*command
@@ -228,7 +232,7 @@ var scanCommand = &command{
 	about: `Scans files and directories (default: the current directory) for GitHub tokens. Inside a git work tree a directory walk scans the files git would commit (git ls-files --cached --others --exclude-standard), tracked files that an ignore pattern matches included; outside one it honours .gitignore files. It never enters .git. PATH "-" reads standard input.`,
 	groups: []flagGroup{
 		{title: "Flags", flags: []*flagDef{flagFormat, flagOutput, flagReport, flagShowSecrets, flagShowLookalikes, flagNoIgnore,
-			flagMaxFileSize, flagStrict, flagNoColor, flagVerbose, flagQuiet, flagWorkers, flagVerify, flagGitHubAPIURL}},
+			flagMaxFileSize, flagStrict, flagFailOn, flagNoColor, flagVerbose, flagQuiet, flagWorkers, flagVerify, flagGitHubAPIURL}},
 		withFlags(suppressionFlags, flagBaseline, flagIgnoreFile, flagNoForeignAllow, flagNoInline),
 		gitModeFlags,
 	},
@@ -258,14 +262,15 @@ Inline directives and .ghtokenignore still apply; an existing --baseline is not,
 
 var hookCommand = &command{
 	name:     "install-hook",
-	synopsis: []string{"install-hook [--force]"},
+	synopsis: []string{"install-hook [--force] [--fail-on LEVEL]"},
 	lines:    []usageLine{{"install-hook [--force]", "install a pre-commit hook running scan --staged"}},
 	about: `Writes a pre-commit hook that runs "ghtoken scan --staged" into the hooks directory of the repository of the current directory (core.hooksPath when set, .git/hooks otherwise). It does not replace an existing hook unless --force is given.
 
 The hook runs ghtoken from PATH, or, when it is not on PATH, this binary by its absolute path; a temporary build (go run) is refused.`,
-	groups: []flagGroup{{title: "Flags", flags: []*flagDef{flagForce}}},
-	exit:   "Exit status: 0 installed (or already there), 2 error.",
-	run:    (*env).installHook,
+	groups: []flagGroup{{title: "Flags", flags: []*flagDef{flagForce,
+		flagFailOn.with("the hook runs scan --staged --fail-on LEVEL: high, medium (default) or low")}}},
+	exit: "Exit status: 0 installed (or already there), 2 error.",
+	run:  (*env).installHook,
 }
 
 var unhookCommand = &command{

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ghtoken/ghtoken/rules"
 	"github.com/ghtoken/ghtoken/scanner/gitsource"
 )
 
@@ -17,24 +18,24 @@ import (
 // hook only when it carries it.
 const hookMarker = "# ghtoken pre-commit hook: installed by ghtoken install-hook, removed by ghtoken uninstall-hook"
 
-// hookScript fails closed: a missing ghtoken stops the commit with a message
-// rather than letting tokens through unchecked.
-const hookScript = `#!/bin/sh
+// hookScriptFor returns the hook that runs "scan --staged" with args (such
+// as "--fail-on low") as bin: "ghtoken" when it is on PATH, else the
+// absolute path of the binary that installed it. It fails closed: a
+// missing ghtoken stops the commit with a message rather than letting
+// tokens through unchecked.
+func hookScriptFor(bin string, args ...string) string {
+	run := strings.Join(append([]string{"scan", "--staged"}, args...), " ")
+	if bin == "ghtoken" {
+		return `#!/bin/sh
 ` + hookMarker + `
 # Scans what is about to be committed (the index) for GitHub tokens.
 if command -v ghtoken >/dev/null 2>&1; then
-	exec ghtoken scan --staged
+	exec ghtoken ` + run + `
 fi
 echo "ghtoken pre-commit hook: ghtoken is not in PATH; install it (go install github.com/ghtoken/ghtoken/cmd/ghtoken@latest)" >&2
 echo "or skip this check once with git commit --no-verify." >&2
 exit 1
 `
-
-// hookScriptFor returns the hook that runs ghtoken as bin: "ghtoken" when
-// it is on PATH, else the absolute path of the binary that installed it.
-func hookScriptFor(bin string) string {
-	if bin == "ghtoken" {
-		return hookScript
 	}
 	q := "'" + strings.ReplaceAll(bin, "'", `'\''`) + "'"
 	return `#!/bin/sh
@@ -42,7 +43,7 @@ func hookScriptFor(bin string) string {
 # Scans what is about to be committed (the index) for GitHub tokens, with the
 # ghtoken binary that installed this hook (ghtoken was not on PATH).
 if [ -x ` + q + ` ]; then
-	exec ` + q + ` scan --staged
+	exec ` + q + ` ` + run + `
 fi
 echo "ghtoken pre-commit hook: "` + q + `" is gone; install ghtoken (go install github.com/ghtoken/ghtoken/cmd/ghtoken@latest) and run ghtoken install-hook --force" >&2
 echo "or skip this check once with git commit --no-verify." >&2
@@ -107,7 +108,11 @@ func (e *env) installHook(f *flagValues, _ []string) error {
 	if err != nil {
 		return err
 	}
-	script := hookScriptFor(bin)
+	var args []string
+	if lv := f.failOn.level(); lv != rules.Medium {
+		args = append(args, "--fail-on", lv.String())
+	}
+	script := hookScriptFor(bin, args...)
 	old, err := os.ReadFile(p)
 	switch {
 	case err == nil && bytes.Contains(old, []byte(hookMarker)) && bytes.Equal(old, []byte(script)):
@@ -129,7 +134,7 @@ To replace the hook instead: ghtoken install-hook --force`, p)
 	if err := writeFileAtomic(p, []byte(script), 0o755); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "ghtoken: installed the pre-commit hook at %s; each commit now runs %s scan --staged\n", p, bin)
+	fmt.Fprintf(e.stdout, "ghtoken: installed the pre-commit hook at %s; each commit now runs %s\n", p, strings.Join(append([]string{bin, "scan", "--staged"}, args...), " "))
 	return nil
 }
 

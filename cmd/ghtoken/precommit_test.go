@@ -80,7 +80,7 @@ func TestPreCommitFramework(t *testing.T) {
 	user := t.TempDir()
 	gitIn(t, user, "init", "-q", "-b", "main")
 	writeFile(t, user, ".pre-commit-config.yaml", "repos:\n  - repo: "+hooks+"\n    rev: "+rev+
-		"\n    hooks:\n      - id: ghtoken-system\n      - id: ghtoken-pre-push-system\n")
+		"\n    hooks:\n      - id: ghtoken-system\n        args: [--fail-on, high]\n      - id: ghtoken-pre-push-system\n        args: [--fail-on, high]\n")
 	gitIn(t, user, "add", ".")
 	gitIn(t, user, "commit", "-qm", "config")
 	run := func(args ...string) (string, error) {
@@ -113,6 +113,16 @@ func TestPreCommitFramework(t *testing.T) {
 	if out, err := run("git", "push", "-q", remote, "main"); err != nil {
 		t.Fatalf("a clean first push was stopped: %v\n%s", err, out)
 	}
+	// Both hooks pass their args to ghtoken: under --fail-on high a
+	// medium-confidence token is a warning, for the commit and the push.
+	writeFile(t, user, "medium.env", "GITHUB_TOKEN=${hex40:precommit}\n")
+	gitIn(t, user, "add", "medium.env")
+	if out, err := run("git", "commit", "-qm", "a warning"); err != nil {
+		t.Fatalf("a commit with a warning under --fail-on high was stopped: %v\n%s", err, out)
+	}
+	if out, err := run("git", "push", "-q", remote, "main"); err != nil {
+		t.Fatalf("a push with a warning under --fail-on high was stopped: %v\n%s", err, out)
+	}
 	writeFile(t, user, "late.env", "TOKEN=${ghp:prepush}\n")
 	gitIn(t, user, "add", "late.env")
 	gitIn(t, user, "commit", "--no-verify", "-qm", "skip the commit hook")
@@ -122,8 +132,8 @@ func TestPreCommitFramework(t *testing.T) {
 	if err == nil || !strings.Contains(out, "late.env:1:") {
 		t.Fatalf("a push adding a token: err %v\n%s", err, out)
 	}
-	if got := gitIn(t, remote, "rev-list", "--count", "main"); got != "2" {
-		t.Errorf("the remote has %s commits, want the 2 clean ones", got)
+	if got := gitIn(t, remote, "rev-list", "--count", "main"); got != "3" {
+		t.Errorf("the remote has %s commits, want the 3 without a token at or above --fail-on", got)
 	}
 
 	// "pre-commit run --all-files" (how CI runs pre-commit) passes every

@@ -40,7 +40,7 @@ func (e *env) scan(f *flagValues, paths []string) error {
 		return err
 	}
 	report.WriteWarnings(e.stderr, r.Result)
-	status := scanStatus(r.Result, f.strict)
+	status := scanStatus(r.Result, f.strict, f.failOn.level())
 	if status == errMissing && !(&gitsource.Git{Dir: e.dir}).IsPartialClone(e.ctx) {
 		status = errCorruptObject
 	}
@@ -167,7 +167,7 @@ func (e *env) newFindingStream(f *flagValues) *findingStream {
 	if f.showSecrets && e.unmasked != nil {
 		w = e.unmasked // asked for on the command line
 	}
-	return &findingStream{w: w, r: &report.Report{ShowSecrets: f.showSecrets, ShowLookalikes: f.showLookalikes}}
+	return &findingStream{w: w, r: &report.Report{ShowSecrets: f.showSecrets, ShowLookalikes: f.showLookalikes, FailOn: f.failOn.level()}}
 }
 
 // onItem is scanner.Options.OnItem: one file's findings.
@@ -225,7 +225,7 @@ func (e *env) runScan(paths []string, f *flagValues, useBaseline bool) (*report.
 		}
 		sup.Apply(res)
 	}
-	r := &report.Report{Result: res, ShowSecrets: f.showSecrets, ShowLookalikes: f.showLookalikes, Colour: e.colour,
+	r := &report.Report{Result: res, ShowSecrets: f.showSecrets, ShowLookalikes: f.showLookalikes, Colour: e.colour, FailOn: f.failOn.level(),
 		Start: start, End: time.Now(), Version: version()}
 	r.SourceRoot, r.PathBase = e.reportRoots(f, rootOf)
 	return r, nil
@@ -339,8 +339,8 @@ func failedStatus(res *finding.Result) error {
 }
 
 // scanStatus is the outcome of a finished scan: errIncomplete, errFindings
-// or nil.
-func scanStatus(res *finding.Result, strict bool) error {
+// (a finding of confidence failOn or higher) or nil.
+func scanStatus(res *finding.Result, strict bool, failOn rules.Confidence) error {
 	if strict && incomplete(res) {
 		return errIncomplete
 	}
@@ -348,11 +348,37 @@ func scanStatus(res *finding.Result, strict bool) error {
 		return err
 	}
 	for _, f := range res.Findings {
-		if f.Confidence > 0 { // look-alikes listed on request are not findings
+		// Look-alikes listed on request are not findings; those below
+		// the threshold are warnings.
+		if f.Confidence != rules.Lookalike && f.Confidence >= failOn {
 			return errFindings
 		}
 	}
 	return nil
+}
+
+// failOn is the --fail-on flag: the least confidence that makes a scan
+// exit 1. The zero value is the default, medium.
+type failOn rules.Confidence
+
+// level returns the confidence the flag names.
+func (f failOn) level() rules.Confidence {
+	if rules.Confidence(f) == rules.Lookalike {
+		return rules.Medium
+	}
+	return rules.Confidence(f)
+}
+
+func (f *failOn) String() string { return f.level().String() }
+
+func (f *failOn) Set(s string) error {
+	for _, c := range []rules.Confidence{rules.High, rules.Medium, rules.Low} {
+		if s == c.String() {
+			*f = failOn(c)
+			return nil
+		}
+	}
+	return fmt.Errorf("invalid level %q (want high, medium or low)", s)
 }
 
 // byteSize is a flag.Value for sizes such as 100MiB.
