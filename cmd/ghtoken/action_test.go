@@ -158,8 +158,8 @@ func TestActionScanScript(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name, args, baseline, failOn, code string
-		wantCalls                  []string
-		wantOutput                 string
+		wantCalls                          []string
+		wantOutput                         string
 	}{
 		// One scan writes the log's report and the SARIF file.
 		{"clean", "", "", "", "0", []string{
