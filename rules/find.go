@@ -143,11 +143,18 @@ func find(buf []byte, opt Options, dst []Match) ([]Match, int) {
 
 // run appends every match in f.buf to f.dst, unsorted.
 func (f *finder) run() {
-	// Every prefixed token starts with "gh" or "github"; keywords for legacy
-	// tokens start with g or G too. Two byte searches find them all.
-	f.each('g', f.atLowerG)
-	if !f.lockfile {
-		f.each('G', f.atUpperG)
+	// Every prefixed token and every keyword starts with a g followed by
+	// an h or an i, in either case (see nextGPair): one search finds them
+	// all, in increasing order.
+	buf := f.buf
+	for p := nextGPair(buf, 0); p >= 0; p = nextGPair(buf, p+1) {
+		f.probes++
+		switch {
+		case buf[p] == 'g':
+			f.atLowerG(p)
+		case !f.lockfile:
+			f.atUpperG(p)
+		}
 	}
 	if f.depth > 0 {
 		f.findBase64()
@@ -204,18 +211,6 @@ type finder struct {
 	// probes counts the work done, for tests (see find); a decoding's
 	// inner finder adds its own.
 	probes int
-}
-
-func (f *finder) each(c byte, at func(p int)) {
-	for i := 0; i < len(f.buf); {
-		j := bytes.IndexByte(f.buf[i:], c)
-		if j < 0 {
-			return
-		}
-		f.probes++
-		at(i + j)
-		i += j + 1
-	}
 }
 
 func (f *finder) add(m Match) {
