@@ -60,14 +60,25 @@ func (githubReporter) Report(w io.Writer, r *Report) error {
 		if f.Confidence == rules.Lookalike {
 			msg = fmt.Sprintf("%s: look-alike (%s), not a finding", f.Masked(), f.Note)
 		}
-		annotation(ew, r.githubLevel(f.Confidence), [][2]string{
+		props := [][2]string{
 			{"file", f.Path}, {"line", fmt.Sprint(f.Line)}, {"col", fmt.Sprint(f.Column)},
 			{"endColumn", fmt.Sprint(f.EndColumn)}, {"title", "ghtoken: " + f.Rule.Title},
-		}, msg+" ["+f.Rule.ID+", "+f.Fingerprint+"]")
+		}
+		if f.Container != "" {
+			// An annotation can only point at a file of the repository:
+			// the archive, with the member named in the message.
+			props = [][2]string{{"file", f.Container}, {"title", "ghtoken: " + f.Rule.Title}}
+			msg = fmt.Sprintf("in %s:%d:%d: %s", f.Path, f.Line, f.Column, msg)
+		}
+		annotation(ew, r.githubLevel(f.Confidence), props, msg+" ["+f.Rule.ID+", "+f.Fingerprint+"]")
 	}
 	for _, s := range r.Result.Skipped {
 		if warnedSkip(s) {
-			annotation(ew, "warning", [][2]string{{"file", strings.TrimSuffix(s.Path, "/")}, {"title", "ghtoken: not scanned (" + string(s.Reason) + ")"}}, s.Detail)
+			file, msg := strings.TrimSuffix(s.Path, "/"), s.Detail
+			if s.Container != "" {
+				file, msg = s.Container, s.Path+": "+msg
+			}
+			annotation(ew, "warning", [][2]string{{"file", file}, {"title", "ghtoken: not scanned (" + string(s.Reason) + ")"}}, msg)
 		}
 	}
 	for _, n := range r.Result.Notices {

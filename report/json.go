@@ -64,12 +64,17 @@ type JSONFinding struct {
 	Occurrences  int               `json:"occurrences,omitempty"`
 	// Binary is set when the file was read as binary.
 	Binary bool `json:"binary,omitempty"`
+	// Container is, for a finding in an archive member (Path
+	// "release.zip!config/app.env"), the file that holds the archive.
+	Container string `json:"container,omitempty"`
 }
 
 type JSONSkipped struct {
 	Path   string `json:"path"`
 	Reason string `json:"reason"`
 	Detail string `json:"detail,omitempty"`
+	// Container is, for a member of an archive, the file that holds it.
+	Container string `json:"container,omitempty"`
 }
 
 type JSONStats struct {
@@ -114,7 +119,7 @@ func (jsonReporter) Report(w io.Writer, r *Report) error {
 	ew.printf(",\n  \"skipped\": ")
 	writeJSONArray(ew, len(res.Skipped), func(i int) any {
 		s := &res.Skipped[i]
-		return JSONSkipped{Path: s.Path, Reason: string(s.Reason), Detail: s.Detail}
+		return JSONSkipped{Path: s.Path, Reason: string(s.Reason), Detail: s.Detail, Container: s.Container}
 	})
 	ew.printf(",\n  \"notices\": ")
 	writeJSONArray(ew, len(res.Notices), func(i int) any {
@@ -183,7 +188,7 @@ func newJSONFinding(r *Report, f *finding.Finding) JSONFinding {
 	if c := f.Commit; c != nil {
 		jf.Commit, jf.Author, jf.Date = c.Hash, c.Author, timePtr(c.Date)
 	}
-	jf.Blob, jf.Occurrences, jf.Binary = f.Blob, f.Occurrences, f.Binary
+	jf.Blob, jf.Occurrences, jf.Binary, jf.Container = f.Blob, f.Occurrences, f.Binary, f.Container
 	return jf
 }
 

@@ -173,7 +173,9 @@ func suppressedSummary(res *finding.Result) string {
 // told about those).
 func warnedSkip(s finding.Skipped) bool {
 	switch s.Reason {
-	case finding.SkipUnreadable, finding.SkipNotRegular, finding.SkipTooLarge, finding.SkipMissing, finding.SkipUnmerged:
+	case finding.SkipUnreadable, finding.SkipNotRegular, finding.SkipTooLarge, finding.SkipMissing, finding.SkipUnmerged,
+		finding.SkipCorrupt, finding.SkipArchiveDepth, finding.SkipArchiveSize, finding.SkipArchiveRatio,
+		finding.SkipArchiveEntries, finding.SkipEncrypted, finding.SkipUnsupported:
 		return true
 	}
 	return false

@@ -340,13 +340,22 @@ func sarifResultOf(r *Report, f *finding.Finding, index map[string]int, loc sari
 	if f.Commit != nil {
 		props["commit"] = f.Commit.Hash
 	}
+	where := sarifPhysical{
+		ArtifactLocation: loc.artifact(f.Path),
+		Region:           &sarifRegion{StartLine: f.Line, StartColumn: f.Column, EndLine: f.Line, EndColumn: f.EndColumn},
+	}
+	if f.Container != "" {
+		// Code scanning places results in files of the repository: the
+		// location is the archive as a whole, the member is named in the
+		// message and in the properties (its line is not the archive's).
+		where = sarifPhysical{ArtifactLocation: loc.artifact(f.Container)}
+		msg = fmt.Sprintf("In %s, line %d, column %d: %s", f.Path, f.Line, f.Column, msg)
+		props["archive-member"] = f.Path
+	}
 	return sarifResult{
 		RuleID: f.Rule.ID, RuleIndex: index[f.Rule.ID], Level: r.level(f.Confidence),
-		Message: sarifText{Text: msg},
-		Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
-			ArtifactLocation: loc.artifact(f.Path),
-			Region:           &sarifRegion{StartLine: f.Line, StartColumn: f.Column, EndLine: f.Line, EndColumn: f.EndColumn},
-		}}},
+		Message:             sarifText{Text: msg},
+		Locations:           []sarifLocation{{PhysicalLocation: where}},
 		PartialFingerprints: map[string]string{"ghtokenFingerprint/v1": partialFingerprint(f)},
 		Properties:          props,
 	}
@@ -362,9 +371,13 @@ func sarifInvocationOf(r *Report, loc sarifLocator, dropped int) sarifInvocation
 	}
 	for _, s := range r.Result.Skipped {
 		if warnedSkip(s) {
+			file, what := strings.TrimSuffix(s.Path, "/"), ""
+			if s.Container != "" {
+				file, what = s.Container, " "+s.Path
+			}
 			inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
-				Level: "warning", Message: sarifText{Text: fmt.Sprintf("not scanned (%s): %s", s.Reason, s.Detail)},
-				Locations:  []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: loc.artifact(strings.TrimSuffix(s.Path, "/"))}}},
+				Level: "warning", Message: sarifText{Text: fmt.Sprintf("not scanned (%s)%s: %s", s.Reason, what, s.Detail)},
+				Locations:  []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: loc.artifact(file)}}},
 				Descriptor: map[string]string{"id": "skipped-" + string(s.Reason)},
 			})
 		}

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ghtoken/ghtoken/rules"
+	"github.com/ghtoken/ghtoken/scanner/archive"
 )
 
 // Reading is done in chunks so that memory is bounded whatever the input
@@ -80,11 +81,20 @@ type streamInfo struct {
 // UTF-16 text.
 func scanStreamDirectives(r io.Reader, path string, chunkSize int, buf []byte, dirs *directiveSink, emit func(streamMatch)) (info streamInfo, _ []byte, _ error) {
 	raw := &countingReader{r: r}
-	h, buf, err := readHead(raw, path, chunkSize, buf)
+	h, buf, err := readHead(raw, path, chunkSize, buf, false)
+	return scanHead(raw, h, err, chunkSize, buf, dirs, emit)
+}
+
+// scanHead is scanStreamDirectives once readHead has read the start of the
+// stream (with err, its error).
+func scanHead(raw *countingReader, h streamHead, err error, chunkSize int, buf []byte, dirs *directiveSink, emit func(streamMatch)) (info streamInfo, _ []byte, _ error) {
 	info = streamInfo{n: raw.n, binary: h.opt.PrefixedOnly}
 	if err != nil {
 		return info, buf, err
 	}
+	// A read error ends the stream once what was read before it is
+	// scanned (a damaged archive member, a disk error).
+	readErr := h.err
 	if h.rawScan != nil {
 		defer func() {
 			for _, m := range h.rawScan.finish() {
@@ -112,8 +122,7 @@ func scanStreamDirectives(r io.Reader, path string, chunkSize int, buf []byte, d
 			case err == io.EOF || err == io.ErrUnexpectedEOF:
 				eof = true
 			case err != nil:
-				info.n = raw.n
-				return info, buf, err
+				eof, readErr = true, err
 			}
 		}
 		reread = true
@@ -148,7 +157,7 @@ func scanStreamDirectives(r io.Reader, path string, chunkSize int, buf []byte, d
 		}
 		dirs.place(&pos, data, base, emitTo, next)
 		if eof {
-			return info, buf, nil
+			return info, buf, readErr
 		}
 		newBase := base + int64(filled) - keep
 		pos.advance(data, base, newBase)
@@ -164,14 +173,19 @@ type streamHead struct {
 	bom     int64
 	filled  int // bytes of the buffer that hold content; 0 when r re-reads them
 	eof     bool
+	err     error         // the read error that ended the stream at filled, if any
 	opt     rules.Options // PrefixedOnly for binary content
 	rawScan *rawScan      // the search of UTF-16 content's bytes as they are, or nil
+	// archive is the format of an archive or compressed stream when
+	// readHead was asked to look for one and found one; the stream is then
+	// not set up for scanning: buf[:filled] is its start, raw the rest.
+	archive archive.Format
 }
 
 // readHead reads the start of a stream into buf (grown as needed) and
 // decides how the rest is read: as is, or through the UTF-16 transcoder; as
-// text, or as binary.
-func readHead(raw *countingReader, path string, chunkSize int, buf []byte) (streamHead, []byte, error) {
+// text, or as binary; or, when archives is set, as an archive.
+func readHead(raw *countingReader, path string, chunkSize int, buf []byte, archives bool) (streamHead, []byte, error) {
 	// The first read is at least binarySniffLen bytes, so that what is
 	// binary does not depend on the chunk size.
 	size := max(keep+chunkSize, binarySniffLen)
@@ -184,11 +198,18 @@ func readHead(raw *countingReader, path string, chunkSize int, buf []byte) (stre
 	// and then re-read through a transcoder.
 	filled, err := io.ReadFull(raw, buf)
 	eof := err == io.EOF || err == io.ErrUnexpectedEOF
+	var readErr error
 	if err != nil && !eof {
-		return streamHead{}, buf, err
+		// What came before the error is scanned as it is.
+		eof, readErr = true, err
+	}
+	if archives {
+		if f := archive.Detect(buf[:filled]); f != archive.None {
+			return streamHead{filled: filled, eof: eof, err: readErr, archive: f}, buf, nil
+		}
 	}
 	enc, bomLen := sniffText(buf[:filled])
-	h := streamHead{r: raw, enc: enc, bom: int64(bomLen), filled: filled, eof: eof, opt: rules.Options{Lookalikes: true, Path: path}}
+	h := streamHead{r: raw, enc: enc, bom: int64(bomLen), filled: filled, eof: eof, err: readErr, opt: rules.Options{Lookalikes: true, Path: path}}
 	switch {
 	case enc != encUTF8:
 		h.rawScan = newRawScan(chunkSize, h.opt)

@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ghtoken/ghtoken/rules"
+	"github.com/ghtoken/ghtoken/scanner/archive"
 	"github.com/ghtoken/ghtoken/scanner/finding"
 )
 
@@ -31,6 +33,12 @@ type Options struct {
 	// NoForeignAllow ignores other tools' directives (gitleaks:allow,
 	// pragma: allowlist secret, trufflehog:ignore).
 	NoForeignAllow bool
+	// NoArchives reads archives and compressed files as they are (binary,
+	// searched for prefixed tokens) instead of reading their members.
+	NoArchives bool
+	// ArchiveLimits bound the work one archive may cause; the zero value
+	// means archive.DefaultLimits.
+	ArchiveLimits archive.Limits
 	// OnItem, when set, is given the findings of each item as soon as the
 	// item is read and its inline directives judged, before the scan ends
 	// (a copy: the callee may keep or change it). It is called from the
@@ -162,7 +170,7 @@ type workerResult struct {
 }
 
 func (o *workerResult) skip(it finding.Item, reason finding.SkipReason, detail string) {
-	o.skipped = append(o.skipped, finding.Skipped{Path: it.Path, Reason: reason, Detail: detail})
+	o.skipped = append(o.skipped, finding.Skipped{Path: it.Path, Reason: reason, Detail: detail, Container: it.Container})
 }
 
 // tooLarge skips it if its known size is over the limit.
@@ -205,6 +213,46 @@ func (o *workerResult) scanItem(it finding.Item, opt Options, chunk int, buf []b
 		// The file may have grown since it was listed.
 		r = io.LimitReader(rc, opt.MaxFileSize+1)
 	}
+	c := content{it: it, r: r, size: -1}
+	if ra, ok := rc.(io.ReaderAt); ok && it.Size >= 0 {
+		c.ra, c.size = ra, it.Size
+	}
+	first := len(o.findings)
+	buf, _ = o.scanContent(c, opt, chunk, buf)
+	if found := o.findings[first:]; opt.OnItem != nil && len(found) > 0 {
+		opt.OnItem(slices.Clone(found))
+	}
+	return buf
+}
+
+// content is what is read of an item: the item itself, or a member of an
+// archive in it.
+type content struct {
+	it finding.Item
+	r  io.Reader
+	// ra reads the same bytes as r at any offset (a file, a blob held in
+	// memory), size bytes of them; nil when there is no such access.
+	ra   io.ReaderAt
+	size int64
+	// arc is the archive around the content, nil for an item itself.
+	arc *archiveCtx
+	// plain reads the content as it is, even if it looks like an archive.
+	plain bool
+}
+
+// scanContent scans c: an archive's members, or its text. A non-nil error
+// is an archive limit hit that ends the whole archive, already recorded.
+func (o *workerResult) scanContent(c content, opt Options, chunk int, buf []byte) ([]byte, error) {
+	it := c.it
+	raw := &countingReader{r: c.r}
+	h, buf, err := readHead(raw, it.Path, chunk, buf, !opt.NoArchives && !c.plain)
+	if err == nil && h.archive != archive.None {
+		if h.err != nil {
+			// The archive's stream failed right after its start.
+			raw = &countingReader{r: &failedReader{h.err}, n: raw.n}
+		}
+		return o.scanArchive(c, h.archive, bytes.Clone(buf[:h.filled]), raw, opt, chunk, buf)
+	}
 	// In a commit range, a directive on a line the commit adds was written
 	// by the code under review: it applies, and is listed.
 	judge := newLineJudge(it.Path, it.Lines, opt.Lookalikes, it.Commit != nil && it.Lines != nil)
@@ -216,7 +264,7 @@ func (o *workerResult) scanItem(it finding.Item, opt Options, chunk int, buf []b
 		dirs = &o.dirs
 		dirs.foreign, dirs.found, dirs.judge = !opt.NoForeignAllow, dirs.found[:0], judge
 	}
-	info, buf, err := scanStreamDirectives(r, it.Path, chunk, buf, dirs, func(m streamMatch) {
+	info, buf, err := scanHead(raw, h, err, chunk, buf, dirs, func(m streamMatch) {
 		if it.Lines != nil && !it.Lines.Contains(m.line) {
 			return
 		}
@@ -225,7 +273,7 @@ func (o *workerResult) scanItem(it finding.Item, opt Options, chunk int, buf []b
 			Line: m.line, Column: m.col, EndColumn: m.endCol, Offset: m.offset,
 			Secret: m.secret, Note: m.Note, Encoding: m.Encoding, Glued: m.Glued,
 			OwnerUserID: m.OwnerUserID, AppID: m.AppID, IssuedAt: m.IssuedAt, ExpiresAt: m.ExpiresAt,
-			Stage: it.Stage, Commit: it.Commit, Blob: it.Blob,
+			Stage: it.Stage, Commit: it.Commit, Blob: it.Blob, Container: it.Container,
 		})
 	})
 	judge.finish()
@@ -233,25 +281,26 @@ func (o *workerResult) scanItem(it finding.Item, opt Options, chunk int, buf []b
 	o.dirs.judge = nil
 	o.findings = judge.kept
 	found := o.findings[first:]
-	o.record(it, opt, info, err, found)
+	stop := o.record(c, opt, info, err, found)
 	o.count(judge, found)
-	if opt.OnItem != nil && len(found) > 0 {
-		opt.OnItem(slices.Clone(found))
-	}
-	return buf
+	return buf, stop
 }
 
 // record counts a read item: scanned, or skipped for a read error or the
 // size limit after part of it was scanned; read as binary or not.
-func (o *workerResult) record(it finding.Item, opt Options, info streamInfo, err error, found []finding.Finding) {
-	n := info.n
+// A limit hit inside an archive is returned: it ends the archive.
+func (o *workerResult) record(c content, opt Options, info streamInfo, err error, found []finding.Finding) error {
+	it, n := c.it, info.n
 	if info.binary {
 		o.binary = append(o.binary, it.Path)
 		for i := range found {
 			found[i].Binary = true
 		}
 	}
+	var stop error
 	switch {
+	case err != nil && c.arc != nil:
+		stop = o.archiveError(it, err, n)
 	case err != nil:
 		// What was read before the error was scanned; report both.
 		o.skip(it, finding.SkipUnreadable, fmt.Sprintf("read error after %d bytes: %v", n, err))
@@ -265,6 +314,7 @@ func (o *workerResult) record(it finding.Item, opt Options, info streamInfo, err
 		o.files++
 	}
 	o.bytes += n
+	return stop
 }
 
 // count adds what the judge of one item decided; found are the item's kept

@@ -61,6 +61,7 @@ type flagValues struct {
 	showSecrets    bool
 	showLookalikes bool
 	noIgnore       bool
+	noArchives     bool
 	maxFileSize    byteSize
 	strict         bool
 	failOn         failOn
@@ -125,6 +126,9 @@ var (
 	flagNoIgnore = &flagDef{name: "no-ignore",
 		help: "scan files that git ignores too (.gitignore, .git/info/exclude, core.excludesFile; needs no git)",
 		bind: boolFlag(func(v *flagValues) *bool { return &v.noIgnore })}
+	flagNoArchives = &flagDef{name: "no-archives",
+		help: "read archives and compressed files (zip, jar, tar, gzip, bzip2, ...) as they are instead of reading their members",
+		bind: boolFlag(func(v *flagValues) *bool { return &v.noArchives })}
 	flagMaxFileSize = &flagDef{name: "max-file-size", arg: "SIZE",
 		help: "skip files larger than SIZE (default 100MiB; 0 = no limit; suffixes KiB, MiB, GiB, KB, MB, GB)",
 		bind: func(fs *flag.FlagSet, v *flagValues, name string) { fs.Var(&v.maxFileSize, name, "") }}
@@ -232,7 +236,7 @@ var scanCommand = &command{
 	about: `Scans files and directories (default: the current directory) for GitHub tokens. Inside a git work tree a directory walk scans the files git would commit (git ls-files --cached --others --exclude-standard), tracked files that an ignore pattern matches included; outside one it honours .gitignore files. It never enters .git. PATH "-" reads standard input.`,
 	groups: []flagGroup{
 		{title: "Flags", flags: []*flagDef{flagFormat, flagOutput, flagReport, flagShowSecrets, flagShowLookalikes, flagNoIgnore,
-			flagMaxFileSize, flagStrict, flagFailOn, flagNoColor, flagVerbose, flagQuiet, flagWorkers, flagVerify, flagGitHubAPIURL}},
+			flagNoArchives, flagMaxFileSize, flagStrict, flagFailOn, flagNoColor, flagVerbose, flagQuiet, flagWorkers, flagVerify, flagGitHubAPIURL}},
 		withFlags(suppressionFlags, flagBaseline, flagIgnoreFile, flagNoForeignAllow, flagNoInline),
 		gitModeFlags,
 	},
@@ -250,7 +254,7 @@ var baselineCommand = &command{
 Inline directives and .ghtokenignore still apply; an existing --baseline is not, so the new file lists every current token.`,
 	groups: []flagGroup{
 		{title: "Flags", flags: []*flagDef{flagOutput.with("write the baseline to FILE (atomically) instead of standard output"),
-			flagNoIgnore, flagMaxFileSize, flagStrict.with("write nothing and exit 2 when a file could not be read or was skipped for a reason other than being a symbolic link or a submodule"),
+			flagNoIgnore, flagNoArchives, flagMaxFileSize, flagStrict.with("write nothing and exit 2 when a file could not be read or was skipped for a reason other than being a symbolic link or a submodule"),
 			flagWorkers}},
 		withFlags(suppressionFlags, flagIgnoreFile, flagNoForeignAllow, flagNoInline),
 		gitModeFlags,
@@ -304,7 +308,7 @@ The tokens come from a fresh scan of PATH (default .; "-" reads standard input),
 ghtoken lists what it will revoke (masked) and asks for confirmation on the terminal. Without a terminal, --yes is required: nothing is ever sent without one or the other.`,
 	groups: []flagGroup{{title: "Flags", flags: []*flagDef{flagFrom, flagYes, flagDryRun,
 		flagGitHubAPIURL.with("API base (default $GITHUB_API_URL, else https://api.github.com; GHES: https://HOST/api/v3)"),
-		flagNoIgnore, flagMaxFileSize, flagStrict.with("send nothing and exit 2 when a file could not be read or was skipped for a reason other than being a symbolic link or a submodule"),
+		flagNoIgnore, flagNoArchives, flagMaxFileSize, flagStrict.with("send nothing and exit 2 when a file could not be read or was skipped for a reason other than being a symbolic link or a submodule"),
 		flagWorkers}}},
 	maxArgs: -1,
 	exit:    `Exit status: 0 every token revoked (GitHub answered 202 to every request) or nothing found; 1 tokens remain that this command did not revoke (declined, --dry-run, or a kind the API does not take); 2 an error, including a request GitHub did not accept (422) or that failed.`,

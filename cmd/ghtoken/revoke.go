@@ -162,7 +162,7 @@ func addCandidate(cands []revokeCandidate, idx map[string]int, r *rules.Rule, se
 
 func (e *env) candidatesFromScan(paths []string, f *flagValues) ([]revokeCandidate, error) {
 	src := &walk.Paths{Args: paths, NoIgnore: f.noIgnore, Stdin: e.stdin}
-	res, err := scanner.Scan(e.ctx, src, scanner.Options{MaxFileSize: int64(f.maxFileSize), Workers: f.workers})
+	res, err := scanner.Scan(e.ctx, src, scanner.Options{MaxFileSize: int64(f.maxFileSize), Workers: f.workers, NoArchives: f.noArchives})
 	if err != nil {
 		return nil, err
 	}

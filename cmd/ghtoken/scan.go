@@ -207,6 +207,7 @@ func (e *env) runScan(paths []string, f *flagValues, useBaseline bool) (*report.
 		Workers:        f.workers,
 		NoInline:       f.noInline,
 		NoForeignAllow: f.noForeignAllow,
+		NoArchives:     f.noArchives,
 	}
 	if e.stream != nil {
 		e.stream.sup = sup

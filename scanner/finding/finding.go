@@ -47,6 +47,12 @@ type Finding struct {
 	// Blob is the git object id of the content, for findings in git
 	// objects; "" otherwise.
 	Blob string
+	// Container is, for a finding inside an archive, the path of the file
+	// (or blob) that holds the archive; "" otherwise. Path then names the
+	// member through every level: "release.zip!config/app.env",
+	// "image.tar!layer.tar!etc/x". Line, Column and Offset are in the
+	// member's content.
+	Container string
 	// Binary is set when the content was read as binary (see
 	// Result.BinaryFiles).
 	Binary bool
@@ -83,19 +89,33 @@ const (
 	SkipSubmodule  SkipReason = "submodule"   // a submodule's commit: its content lives in another repository
 	SkipUnmerged   SkipReason = "unmerged"    // a merge conflict not yet resolved in the index
 	SkipMissing    SkipReason = "missing"     // a git object the history refers to is not in the repository
+	// SkipCorrupt is an archive or compressed file that cannot be decoded
+	// (truncated, a bad header or checksum): what it holds is unknown.
+	SkipCorrupt SkipReason = "corrupt"
+	// The limits against archive bombs (see scanner/archive.Limits): the
+	// path is the member where reading stopped.
+	SkipArchiveDepth   SkipReason = "archive-depth"   // archives nested deeper than the limit
+	SkipArchiveSize    SkipReason = "archive-size"    // more uncompressed bytes than the limit
+	SkipArchiveRatio   SkipReason = "archive-ratio"   // uncompressed bytes too many times the archive's size
+	SkipArchiveEntries SkipReason = "archive-entries" // more members than the limit
+	SkipEncrypted      SkipReason = "encrypted"       // an encrypted archive member
+	SkipUnsupported    SkipReason = "unsupported"     // an archive member compressed by a method not supported
 )
 
 // Failed reports whether the skip is a failure to read (the operating
 // system's error, a git object that is not there) rather than a policy (a
-// size limit, links not followed, content that lives elsewhere). A scan with
-// a failed skip cannot say "clean".
-func (r SkipReason) Failed() bool { return r == SkipUnreadable || r == SkipMissing }
+// size limit, links not followed, content that lives elsewhere, an archive
+// bomb's limits). A scan with a failed skip cannot say "clean".
+func (r SkipReason) Failed() bool { return r == SkipUnreadable || r == SkipMissing || r == SkipCorrupt }
 
 // Skipped is an item that was seen but not (completely) scanned.
 type Skipped struct {
 	Path   string
 	Reason SkipReason
 	Detail string
+	// Container is, for a member of an archive, the path of the file that
+	// holds the archive (see Finding.Container); "" otherwise.
+	Container string
 }
 
 // Stats counts what a scan did.

@@ -37,6 +37,10 @@ type Item struct {
 	Commit *Commit
 	// Blob is the git object id of the content, copied to findings.
 	Blob string
+	// Container is set by the scanner on the members of an archive: the
+	// path of the item that holds the archive, copied to findings and
+	// skips. Sources leave it empty.
+	Container string
 	// Lines, when not nil, restricts findings to these 1-based lines (the
 	// lines a change adds).
 	Lines *LineSet

@@ -516,6 +516,12 @@ func firstIntroductions(findings []finding.Finding, places map[string][]place) [
 		}
 		f := *first.f
 		f.Path, f.Commit, f.Occurrences = first.p.path, first.p.commit, n
+		if f.Container != "" {
+			// A member of an archive: the blob's path at that place, then
+			// the member's path inside it.
+			f.Path += strings.TrimPrefix(first.f.Path, first.f.Container)
+			f.Container = first.p.path
+		}
 		out = append(out, f)
 	}
 	return out

@@ -99,6 +99,25 @@ func (f *rawFile) Read(p []byte) (int, error) {
 	}
 }
 
+// ReadAt reads at an offset without moving the read position: an archive
+// that needs random access (a zip) is read in place.
+func (f *rawFile) ReadAt(p []byte, off int64) (int, error) {
+	done := 0
+	for done < len(p) {
+		n, err := syscall.Pread(f.fd, p[done:], off+int64(done))
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err != nil:
+			return done, &fs.PathError{Op: "read", Path: f.name, Err: err}
+		case n == 0:
+			return done, io.EOF
+		}
+		done += n
+	}
+	return done, nil
+}
+
 func (f *rawFile) Close() error { return syscall.Close(f.fd) }
 
 // Size is the file's size when it was opened.
