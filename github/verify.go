@@ -34,7 +34,7 @@ const (
 	// 5xx, rate limit, redirect, unexpected status). Reason says which.
 	StatusUnknown Status = "unknown"
 	// StatusNotChecked: the token is of a kind that must not be sent
-	// (refresh tokens, look-alikes). Reason says why.
+	// (refresh tokens, look-alikes, low-confidence tokens). Reason says why.
 	StatusNotChecked Status = "not-checked"
 )
 
@@ -83,6 +83,9 @@ func endpointFor(t Token) (string, string) {
 	switch {
 	case t.Confidence == rules.Lookalike:
 		return "", "a look-alike (fails its checksum or structure) is never sent"
+	case t.Confidence == rules.Low:
+		// Only tokens that pass their checks are sent (FORMATS.md §5).
+		return "", "a low-confidence token (right shape, but its checksum fails: most likely not a token) is never sent"
 	case t.Rule == nil:
 		return "", "no rule"
 	}

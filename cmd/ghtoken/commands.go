@@ -82,6 +82,7 @@ type flagValues struct {
 	branches       []string
 	reports        []reportTarget
 	from           string
+	includeLow     []string
 	yes            bool
 	dryRun         bool
 	force          bool
@@ -151,7 +152,7 @@ var (
 		help: "files read at once (default: the number of CPUs)",
 		bind: func(fs *flag.FlagSet, v *flagValues, name string) { fs.IntVar(&v.workers, name, 0, "") }}
 	flagVerify = &flagDef{name: "verify",
-		help: "ask GitHub whether each confirmed token is live (sends each distinct token once to the API; off by default)",
+		help: "ask GitHub whether each token is live (sends each distinct high- or medium-confidence token once to the API, never a low-confidence one or a look-alike; off by default)",
 		bind: boolFlag(func(v *flagValues) *bool { return &v.verify })}
 	flagGitHubAPIURL = &flagDef{name: "github-api-url", arg: "URL",
 		help: "API for --verify (default $GITHUB_API_URL, else https://api.github.com; GHES: https://HOST/api/v3)",
@@ -194,6 +195,11 @@ var (
 	flagFrom = &flagDef{name: "from", arg: "FILE", file: true,
 		help: `read tokens from a JSON report written with "ghtoken scan --format json --show-secrets" instead of scanning ("-" for standard input)`,
 		bind: stringFlag(func(v *flagValues) *string { return &v.from })}
+	flagIncludeLow = &flagDef{name: "include-low", arg: "FINGERPRINT", repeat: true,
+		help: "also send the low-confidence token with this fingerprint (listed as not sent otherwise; repeatable)",
+		bind: func(fs *flag.FlagSet, v *flagValues, name string) {
+			fs.Func(name, "", func(s string) error { v.includeLow = append(v.includeLow, s); return nil })
+		}}
 	flagYes = &flagDef{name: "yes",
 		help: "do not ask for confirmation (for scripts)",
 		bind: boolFlag(func(v *flagValues) *bool { return &v.yes })}
@@ -303,15 +309,15 @@ var revokeCommand = &command{
 	lines:    []usageLine{{"revoke [flags] [PATH...]", "revoke leaked tokens through GitHub's API"}},
 	about: `Revokes leaked tokens through GitHub's credential revocation API (POST /credentials/revoke), which takes anyone's leaked token, unauthenticated: GitHub revokes it at once and emails its owner. This cannot be undone.
 
-The tokens come from a fresh scan of PATH (default .; "-" reads standard input), or from a JSON report (--from). Only confirmed tokens are sent, never look-alikes. Installation tokens (ghs_) and legacy 40-hex tokens are not accepted by the API: they are listed with how to revoke them instead.
+The tokens come from a fresh scan of PATH (default .; "-" reads standard input), or from a JSON report (--from). Only confirmed tokens are sent, never look-alikes; a low-confidence token (right shape, failing checksum: most likely not a token) only when named with --include-low and its fingerprint. Installation tokens (ghs_) and legacy 40-hex tokens are not accepted by the API: they are listed with how to revoke them instead.
 
 ghtoken lists what it will revoke (masked) and asks for confirmation on the terminal. Without a terminal, --yes is required: nothing is ever sent without one or the other.`,
-	groups: []flagGroup{{title: "Flags", flags: []*flagDef{flagFrom, flagYes, flagDryRun,
+	groups: []flagGroup{{title: "Flags", flags: []*flagDef{flagFrom, flagYes, flagDryRun, flagIncludeLow,
 		flagGitHubAPIURL.with("API base (default $GITHUB_API_URL, else https://api.github.com; GHES: https://HOST/api/v3)"),
 		flagNoIgnore, flagNoArchives, flagMaxFileSize, flagStrict.with("send nothing and exit 2 when a file could not be read or was skipped for a reason other than being a symbolic link or a submodule"),
 		flagWorkers}}},
 	maxArgs: -1,
-	exit:    `Exit status: 0 every token revoked (GitHub answered 202 to every request) or nothing found; 1 tokens remain that this command did not revoke (declined, --dry-run, or a kind the API does not take); 2 an error, including a request GitHub did not accept (422) or that failed.`,
+	exit:    `Exit status: 0 every token revoked (GitHub answered 202 to every request) or nothing found; 1 tokens remain that this command did not revoke (declined, --dry-run, or a kind the API does not take; low-confidence tokens held back do not count); 2 an error, including a request GitHub did not accept (422) or that failed.`,
 	run:     (*env).revoke,
 }
 

@@ -22,6 +22,7 @@ import (
 // revokeCandidate is one distinct token that may be revoked.
 type revokeCandidate struct {
 	rule   *rules.Rule
+	conf   rules.Confidence
 	secret string
 	where  string // first place it was found
 	more   int    // how many other places
@@ -50,8 +51,17 @@ func (e *env) revoke(f *flagValues, paths []string) error {
 		fmt.Fprintln(e.stdout, "ghtoken revoke: no tokens found; nothing to revoke")
 		return nil
 	}
+	cands, held, err := holdBackLow(cands, f.includeLow)
+	if err != nil {
+		return err
+	}
+	e.listHeld(held)
 	send, keep := e.listCandidates(cands, api)
 	if len(send) == 0 {
+		if len(keep) == 0 {
+			fmt.Fprintln(e.stdout, "ghtoken revoke: nothing to revoke")
+			return nil
+		}
 		return errFindings
 	}
 	if f.dryRun {
@@ -71,6 +81,57 @@ func (e *env) revoke(f *flagValues, paths []string) error {
 		return errFindings
 	}
 	return nil
+}
+
+// holdBackLow takes out the low-confidence tokens (right shape, failing
+// checksum: most likely not tokens at all) unless named by fingerprint in
+// include: revocation cannot be undone and emails the owner of whatever
+// account the text happens to match. A name that matches no low token is an
+// error, so that a typo does not pass for a decision.
+func holdBackLow(cands []revokeCandidate, include []string) (keep, held []revokeCandidate, err error) {
+	named := map[string]bool{}
+	for _, fp := range include {
+		named[normalFingerprint(fp)] = false
+	}
+	for _, c := range cands {
+		fp := rules.Fingerprint(c.secret)
+		if c.conf != rules.Low {
+			keep = append(keep, c)
+			continue
+		}
+		if _, ok := named[fp]; ok {
+			named[fp] = true
+			keep = append(keep, c)
+			continue
+		}
+		held = append(held, c)
+	}
+	for _, fp := range include {
+		if !named[normalFingerprint(fp)] {
+			return nil, nil, usageError("--include-low %s: no low-confidence token found has that fingerprint", fp)
+		}
+	}
+	return keep, held, nil
+}
+
+// normalFingerprint accepts a fingerprint with or without its "sha256:".
+func normalFingerprint(fp string) string {
+	fp = strings.ToLower(strings.TrimSpace(fp))
+	if !strings.HasPrefix(fp, "sha256:") {
+		fp = "sha256:" + fp
+	}
+	return fp
+}
+
+// listHeld lists the low-confidence tokens that are not sent.
+func (e *env) listHeld(held []revokeCandidate) {
+	if len(held) == 0 {
+		return
+	}
+	fmt.Fprintf(e.stdout, "Not sent: low confidence, the checksum fails, most likely not a token (%d); name one with --include-low FINGERPRINT to send it:\n", len(held))
+	for _, c := range held {
+		fmt.Fprintf(e.stdout, "  %s  %s  %s\n      %s\n", rules.Mask(c.rule, c.secret), c.rule.ID, c.place(), rules.Fingerprint(c.secret))
+	}
 }
 
 // listCandidates splits the tokens into those the API takes and the others,
@@ -151,13 +212,13 @@ func (c revokeCandidate) place() string {
 }
 
 // addCandidate adds a token, once per distinct token.
-func addCandidate(cands []revokeCandidate, idx map[string]int, r *rules.Rule, secret, where string) []revokeCandidate {
+func addCandidate(cands []revokeCandidate, idx map[string]int, r *rules.Rule, conf rules.Confidence, secret, where string) []revokeCandidate {
 	if i, ok := idx[secret]; ok {
 		cands[i].more++
 		return cands
 	}
 	idx[secret] = len(cands)
-	return append(cands, revokeCandidate{rule: r, secret: secret, where: where})
+	return append(cands, revokeCandidate{rule: r, conf: conf, secret: secret, where: where})
 }
 
 func (e *env) candidatesFromScan(paths []string, f *flagValues) ([]revokeCandidate, error) {
@@ -177,7 +238,7 @@ func (e *env) candidatesFromScan(paths []string, f *flagValues) ([]revokeCandida
 		if fd.Confidence == rules.Lookalike {
 			continue
 		}
-		cands = addCandidate(cands, idx, fd.Rule, fd.Secret, fmt.Sprintf("%s:%d:%d", fd.Path, fd.Line, fd.Column))
+		cands = addCandidate(cands, idx, fd.Rule, fd.Confidence, fd.Secret, fmt.Sprintf("%s:%d:%d", fd.Path, fd.Line, fd.Column))
 	}
 	return cands, nil
 }
@@ -239,12 +300,15 @@ func parseReport(name string, data []byte) ([]revokeCandidate, error) {
 			return nil, fmt.Errorf("%s: finding %d: unknown rule %q", name, i+1, f.Rule)
 		}
 		m := rules.Find([]byte(f.Secret), rules.Options{}, nil)
+		conf := r.Confidence // a legacy token's: its context is not in the report
 		if len(m) != 1 || m[0].Start != 0 || m[0].End != len(f.Secret) || m[0].Rule != r {
 			if r != rules.Legacy { // legacy tokens need their keyword context, which a report does not keep
 				return nil, fmt.Errorf("%s: finding %d (%s:%d): the secret is not a %s token", name, i+1, f.Path, f.Line, r.ID)
 			}
+		} else {
+			conf = m[0].Confidence // judged again, not read from the report
 		}
-		cands = addCandidate(cands, idx, r, f.Secret, fmt.Sprintf("%s:%d:%d", f.Path, f.Line, f.Column))
+		cands = addCandidate(cands, idx, r, conf, f.Secret, fmt.Sprintf("%s:%d:%d", f.Path, f.Line, f.Column))
 	}
 	return cands, nil
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ghtoken/ghtoken/rules"
 	"github.com/ghtoken/ghtoken/rules/rulestest"
 )
 
@@ -299,5 +300,68 @@ func TestRevokeFromReportAndStdin(t *testing.T) {
 	r = runEnv(t, []string{"revoke", "--yes", "--from", report}, "", vars, false)
 	if r.code != exitError || !strings.Contains(r.stderr, "is not a github-pat-classic token") || len(g.revoked) != 2 {
 		t.Errorf("edited report: exit %d, %d requests, %s", r.code, len(g.revoked), r.stderr)
+	}
+}
+
+// A low-confidence token (right shape, failing checksum) is never revoked
+// unless named by its fingerprint, whether it comes from a scan or from a
+// report that calls it something else; --verify never sends it.
+func TestRevokeAndVerifyHoldBackLowTokens(t *testing.T) {
+	ghp := rulestest.Token(rulestest.ClassicPAT, "sure")
+	low := rulestest.Token(rulestest.FineGrainedBadChecksum, "unsure")
+	lowFP := rules.Fingerprint(low)
+	files := map[string]string{"a.env": "GH=${ghp:sure}\nFG=${github_pat_badsum:unsure}\n"}
+	for _, tt := range []struct {
+		name     string
+		files    map[string]string
+		extra    []string
+		wantCode int
+		wantSent [][]string
+		wantOut  string
+	}{
+		{"held back", files, nil, exitClean, [][]string{{ghp}}, "Not sent: low confidence"},
+		{"named", files, []string{"--include-low", lowFP}, exitClean, [][]string{{ghp, low}}, "Will revoke 2 tokens"},
+		{"named without sha256:", files, []string{"--include-low", strings.TrimPrefix(lowFP, "sha256:")}, exitClean, [][]string{{ghp, low}}, "Will revoke 2 tokens"},
+		{"a name that matches nothing", files, []string{"--include-low", rules.Fingerprint(ghp)}, exitError, nil, "no low-confidence token found has that fingerprint"},
+		{"only a low token", map[string]string{"a.env": "FG=${github_pat_badsum:unsure}\n"}, nil, exitClean, nil, "nothing to revoke"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			g := newFakeGitHub(t)
+			dir := tree(t, tt.files)
+			r := runEnv(t, append(append([]string{"revoke", "--yes"}, tt.extra...), dir), "", map[string]string{"GITHUB_API_URL": g.URL}, false)
+			if r.code != tt.wantCode || !strings.Contains(r.stdout+r.stderr, tt.wantOut) {
+				t.Errorf("exit %d (want %d); output:\n%s%s", r.code, tt.wantCode, r.stdout, r.stderr)
+			}
+			if fmt.Sprint(g.revoked) != fmt.Sprint(tt.wantSent) {
+				t.Errorf("sent %d requests, want %d (or not the tokens wanted)", len(g.revoked), len(tt.wantSent))
+			}
+			if strings.Contains(r.stdout+r.stderr, low) {
+				t.Error("output shows a whole token")
+			}
+		})
+	}
+
+	// From a report, the token is judged again: calling it high does not
+	// make it so.
+	g := newFakeGitHub(t)
+	vars := map[string]string{"GITHUB_API_URL": g.URL}
+	dir := tree(t, files)
+	full := runEnv(t, []string{"scan", "--format", "json", "--show-secrets", dir}, "", nil, false)
+	edited := strings.ReplaceAll(full.stdout, `"confidence": "low"`, `"confidence": "high"`)
+	report := filepath.Join(t.TempDir(), "report.json")
+	os.WriteFile(report, []byte(edited), 0o644)
+	r := runEnv(t, []string{"revoke", "--yes", "--from", report}, "", vars, false)
+	if r.code != exitClean || fmt.Sprint(g.revoked) != fmt.Sprint([][]string{{ghp}}) {
+		t.Errorf("report: exit %d, revoked %v requests\n%s%s", r.code, len(g.revoked), r.stdout, r.stderr)
+	}
+
+	// --verify sends the checksum-valid token only.
+	g = newFakeGitHub(t)
+	r = runEnv(t, []string{"scan", "--verify", "--github-api-url", g.URL, "--format", "json", dir}, "", nil, false)
+	if g.verified[low] != 0 || g.verified[ghp] != 1 {
+		t.Errorf("verified %d low and %d high, want 0 and 1", g.verified[low], g.verified[ghp])
+	}
+	if !strings.Contains(r.stdout, `"status": "not-checked"`) || !strings.Contains(r.stdout, "a low-confidence token") {
+		t.Errorf("the low token's verification does not say why it was not sent:\n%s", r.stdout)
 	}
 }
