@@ -334,3 +334,25 @@ func TestArchiveCorrupt(t *testing.T) {
 		})
 	}
 }
+
+// A member that cannot be read without a password or a decompressor the
+// scanner lacks is a policy skip with its path; its siblings are read.
+func TestArchiveUnreadableMembers(t *testing.T) {
+	tok := rulestest.Token(rulestest.ClassicPAT, "members")
+	var b bytes.Buffer
+	w := zip.NewWriter(&b)
+	enc, _ := w.CreateRaw(&zip.FileHeader{Name: "secret.env", Method: zip.Store, Flags: 1, CompressedSize64: 12, UncompressedSize64: 12})
+	enc.Write([]byte("\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c"))
+	bz, _ := w.CreateRaw(&zip.FileHeader{Name: "packed.bin", Method: 12, CompressedSize64: 4, UncompressedSize64: 40})
+	bz.Write([]byte("BZh9"))
+	plain, _ := w.Create("plain.env")
+	plain.Write([]byte("T=" + tok + "\n"))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	res := scanFiles(t, map[string][]byte{"x.zip": b.Bytes()}, Options{})
+	found, skipped := where(res)
+	if want := "[x.zip!packed.bin unsupported x.zip!secret.env encrypted]"; fmt.Sprint(found) != "[x.zip!plain.env:1]" || fmt.Sprint(skipped) != want {
+		t.Errorf("found %v, skipped %v; want [x.zip!plain.env:1], %s", found, skipped, want)
+	}
+}
