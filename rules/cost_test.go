@@ -45,6 +45,13 @@ func costCases() map[string][]byte {
 		"stateless-header-lines": rep(strings.Repeat("-ghs_1_eyJ", 50)+".e30.x\n", n),
 		"refresh-lookalikes":     rep("-ghr_"+strings.Repeat("a", 76), n),
 		"base64-run":             rep("QUFB", n),
+		"concat-plus":            rep(`"ghp_" + `, n),
+		"concat-implicit":        rep(`'gh' '`, n),
+		"concat-prefix-chain":    rep(`"g""h""p""_"`, n),
+		"concat-fine-grained":    rep(`"github_pat_" . `, n),
+		"concat-template":        rep("`ghp_${\"", n),
+		"concat-long-payload":    rep(`"ghr_" + "`+strings.Repeat("a", 70)+`" + `, n),
+		"concat-spaced":          rep(`"ghp_`+strings.Repeat("a", 35)+`"`+strings.Repeat(" ", 40)+`"a" + `, n),
 	}
 }
 
@@ -67,7 +74,7 @@ func TestFindCostLinear(t *testing.T) {
 // bound per input byte whatever the input. The input is repeated to make
 // any superlinear pattern show.
 func FuzzFindCost(f *testing.F) {
-	for _, s := range []string{"github_pat_", "ghp%5F", `ghs\x5f1\x5f`, "Z2hwX2docF9naHBf", "-ghs_1_eyJ", "gh_token = ", "GITHUB_TOKEN=\n"} {
+	for _, s := range []string{"github_pat_", `"ghp_" + "`, `'g' 'h`, "ghp%5F", `ghs\x5f1\x5f`, "Z2hwX2docF9naHBf", "-ghs_1_eyJ", "gh_token = ", "GITHUB_TOKEN=\n"} {
 		f.Add([]byte(s), uint16(4096))
 	}
 	f.Fuzz(func(t *testing.T, unit []byte, reps uint16) {

@@ -226,6 +226,9 @@ func (f *finder) atLowerG(p int) {
 	if len(buf)-p < 2 {
 		return
 	}
+	if concatSecond[buf[p+1]] && boundaryBefore(buf, p) {
+		f.concatAt(p) // "ghp_" + "..." (concat.go)
+	}
 	if buf[p+1] == 'i' && bytes.HasPrefix(buf[p:], []byte("github")) {
 		if r := longPrefixed(buf[p:]); r != nil {
 			r.find(f, r, p)
