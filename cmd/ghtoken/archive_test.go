@@ -100,13 +100,38 @@ func TestScanArchivesInGit(t *testing.T) {
 		t.Fatal(err)
 	}
 	gitIn(t, dir, "add", "dist.zip")
-	for _, args := range [][]string{{"scan", "--staged"}, {"scan", "--history"}} {
-		if args[1] == "--history" {
+	for _, args := range [][]string{{"scan", "--staged"}, {"scan", "--history"}, {"scan", "--since", "HEAD~1"}} {
+		switch args[1] {
+		case "--history":
 			gitIn(t, dir, "commit", "-qm", "dist")
+		case "--since":
+			writeFile(t, dir, "a.txt", "a\n")
+			gitIn(t, dir, "add", "a.txt")
+			gitIn(t, dir, "commit", "-qm", "base")
+			os.WriteFile(filepath.Join(dir, "dist.zip"), zipBytes(t, [2]string{"x.txt", "x"}, [2]string{"app.env", "API=" + tok + "\n"}), 0o644)
+			gitIn(t, dir, "commit", "-qam", "change the archive")
 		}
 		code, stdout, stderr := runGitMode(t, dir, nil, args...)
 		if code != exitFindings || !strings.Contains(stdout, "dist.zip!app.env:1:5") {
 			t.Errorf("%v: exit %d\nstdout:\n%s\nstderr:\n%s", args, code, stdout, stderr)
 		}
+	}
+}
+
+// A path pattern naming an archive in .ghtokenignore covers its members:
+// their findings and their skips.
+func TestIgnoreFileCoversArchiveMembers(t *testing.T) {
+	tok := rulestest.Token(rulestest.ClassicPAT, "ignored-archive")
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "testdata"), 0o755)
+	good := zipBytes(t, [2]string{"app.env", "API=" + tok + "\n"}, [2]string{"broken.gz", "\x1f\x8b\x08\xff"})
+	os.WriteFile(filepath.Join(dir, "testdata", "fixture.zip"), good, 0o644)
+	t.Chdir(dir)
+	if code, stdout, stderr := ghtoken(t, "", "scan", "--no-ignore", "."); code != exitError || !strings.Contains(stdout, "fixture.zip!app.env") {
+		t.Fatalf("without the ignore file: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	os.WriteFile(filepath.Join(dir, ".ghtokenignore"), []byte("testdata/fixture.zip\n"), 0o644)
+	if code, stdout, stderr := ghtoken(t, "", "scan", "--no-ignore", "."); code != exitClean {
+		t.Errorf("with testdata/fixture.zip ignored: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 }

@@ -555,9 +555,17 @@ func (s *Suppressions) Apply(res *finding.Result) {
 		}
 		return ""
 	}
+	// A member of an archive is under the archive's path too: a pattern
+	// naming the archive covers everything in it.
+	memberRule := func(p, container string) finding.SuppressedBy {
+		if by := pathRule(p); by != "" || container == "" {
+			return by
+		}
+		return pathRule(container)
+	}
 	kept := res.Findings[:0]
 	for _, f := range res.Findings {
-		by := pathRule(f.Path)
+		by := memberRule(f.Path, f.Container)
 		switch {
 		case by != "":
 		case ignoreFP[f.Fingerprint]:
@@ -576,7 +584,7 @@ func (s *Suppressions) Apply(res *finding.Result) {
 	res.Findings = kept
 	keptSkips := res.Skipped[:0]
 	for _, sk := range res.Skipped {
-		if pathRule(strings.TrimSuffix(sk.Path, "/")) == "" {
+		if memberRule(strings.TrimSuffix(sk.Path, "/"), sk.Container) == "" {
 			keptSkips = append(keptSkips, sk)
 		}
 	}
