@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Prints ghtoken's time next to its baseline's, measured in the same run, for
+# each row of the performance table (README "Performance"):
+#
+#   tree       ghtoken scan --no-ignore TREE...   vs rg -uu -c and rg -uuu -c with
+#              the bare token regex (ripgrep reads binary files only with -uuu;
+#              ghtoken always does)
+#   staged     ghtoken scan --staged              vs git diff --cached, 5 files
+#              changed in a generated 50,000-file repository
+#   startup    ghtoken version                    vs a hello-world Go binary built
+#              the same way (go build, same toolchain)
+#   history    ghtoken scan --history             vs git log -p --all, on a history
+#              generated from the Go tree's files ($COMPARE_COMMITS commits), or
+#              on the repository $HISTORY_REPO when set
+#
+# For each: both times (hyperfine's median when hyperfine is installed, else the
+# best of N runs), both CPU times (user+system), their ratio, and the peak RSS
+# of each command (/usr/bin/time -v; for git modes it includes git's own
+# processes, the largest of them). All TREE arguments are scanned together, as
+# one tree. Everything built goes under a temporary directory.
+#
+# Usage: testdata/bench/compare.sh TREE...
+#   COMPARE_ROWS     rows to run (default "tree staged startup history")
+#   COMPARE_RUNS     timed runs per command (default 10; history 3)
+#   COMPARE_COMMITS  commits of the generated history (default 2500)
+#   HISTORY_REPO     a repository to time --history on instead
+#   GHTOKEN_BIN      the binary to measure (default: built from this checkout)
+#   COMPARE_HYPERFINE=0  time with the best of N runs even when hyperfine is there
+# Needs: go, git, ripgrep, /usr/bin/time; hyperfine when available.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+if [ $# -eq 0 ]; then
+  echo "usage: testdata/bench/compare.sh TREE..." >&2
+  exit 2
+fi
+trees=("$@")
+for t in "${trees[@]}"; do
+  [ -d "$t" ] || { echo "compare.sh: $t is not a directory" >&2; exit 2; }
+done
+for tool in go git rg /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "compare.sh: needs $tool" >&2; exit 2; }
+done
+rows=${COMPARE_ROWS:-tree staged startup history}
+runs=${COMPARE_RUNS:-10}
+commits=${COMPARE_COMMITS:-2500}
+hyperfine=$(command -v hyperfine || true)
+[ "${COMPARE_HYPERFINE:-1}" != 0 ] || hyperfine=""
+regex='gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82}'
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com \
+  GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
+unset GITHUB_ACTIONS GITLAB_CI GITHUB_EVENT_NAME GITHUB_EVENT_PATH || true
+
+bin=${GHTOKEN_BIN:-$work/ghtoken}
+[ -n "${GHTOKEN_BIN:-}" ] || go build -o "$bin" ./cmd/ghtoken
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+
+# timeit NAME RUNS CMD...: the command's median wall time and mean CPU time
+# in seconds, into $work/NAME.t ("wall cpu"). Exit statuses are ignored
+# (ghtoken exits 1 on findings, rg -c 1 on no match).
+timeit() {
+  local name=$1 n=$2; shift 2
+  if [ -n "$hyperfine" ]; then
+    local q
+    q=$(printf '%q ' "$@")
+    "$hyperfine" -N -i --style none --warmup 1 --runs "$n" --export-csv "$work/$name.csv" "$q" >/dev/null 2>&1
+    # command,mean,stddev,median,user,system,min,max: counted from the end,
+    # as the command may hold commas.
+    awk -F, 'NR == 2 { printf "%s %s\n", $(NF - 4), $(NF - 3) + $(NF - 2) }' "$work/$name.csv" >"$work/$name.t"
+  else
+    local best=""
+    for _ in $(seq "$n"); do
+      /usr/bin/time -f '%e %U %S' -o "$work/time" "$@" >/dev/null 2>&1 || true
+      read -r w u s <"$work/time"
+      if [ -z "$best" ] || awk -v w="$w" -v b="${best%% *}" 'BEGIN { exit !(w < b) }'; then
+        best="$w $(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }')"
+      fi
+    done
+    echo "$best" >"$work/$name.t"
+  fi
+}
+
+# peak NAME CMD...: peak RSS in KiB into $work/NAME.rss.
+peak() {
+  local name=$1; shift
+  /usr/bin/time -v -o "$work/time" "$@" >/dev/null 2>&1 || true
+  awk '/Maximum resident set size/ { print $NF }' "$work/time" >"$work/$name.rss"
+}
+
+# row LABEL BASELINE GHTOKEN_NAME BASE_NAME GOAL: one table row.
+row() {
+  local label=$1 baseline=$2 g=$3 b=$4 goal=$5
+  local gw gc bw bc
+  read -r gw gc <"$work/$g.t"
+  read -r bw bc <"$work/$b.t"
+  awk -v l="$label" -v base="$baseline" -v gw="$gw" -v gc="$gc" -v bw="$bw" -v bc="$bc" -v goal="$goal" \
+    -v gr="$(cat "$work/$g.rss")" -v br="$(cat "$work/$b.rss")" 'BEGIN {
+      printf "| %s | %s | %.0f ms (cpu %.0f) | %.0f ms (cpu %.0f) | %.2f× (%+.0f ms) | %s | %.1f MiB | %.1f MiB |\n",
+        l, base, gw * 1000, gc * 1000, bw * 1000, bc * 1000, (bw > 0 ? gw / bw : 0), (gw - bw) * 1000, goal, gr / 1024, br / 1024 }'
+}
+
+echo "ghtoken $("$bin" version 2>/dev/null | head -1); $(go version | cut -d' ' -f3); $(rg --version | head -1);" \
+  "$(git --version); $(nproc) CPUs; $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "times: $([ -n "$hyperfine" ] && echo "hyperfine median of $runs runs" || echo "best of $runs runs");" \
+  "cpu = user+system; ratio = ghtoken / baseline wall time"
+echo
+echo "| work | baseline | ghtoken time | baseline time | ratio (difference) | goal | ghtoken peak RSS | baseline peak RSS |"
+echo "|---|---|---|---|---|---|---|---|"
+
+for r in $rows; do
+  case $r in
+  tree)
+    files=$(find "${trees[@]}" -type f | wc -l)
+    size=$(du -scm "${trees[@]}" | tail -1 | cut -f1)
+    find "${trees[@]}" -type f -print0 | xargs -0 cat >/dev/null # warm the page cache
+    timeit gt "$runs" "$bin" scan --no-ignore "${trees[@]}"
+    timeit rg "$runs" rg -uu -c "$regex" "${trees[@]}"
+    timeit rg3 "$runs" rg -uuu -c "$regex" "${trees[@]}"
+    peak gt "$bin" scan --no-ignore "${trees[@]}"
+    peak rg rg -uu -c "$regex" "${trees[@]}"
+    peak rg3 rg -uuu -c "$regex" "${trees[@]}"
+    row "tree: $files files, $size MiB" 'rg -uu -c' gt rg '≤ 1.0×, ≤ 64 MiB'
+    row "tree: $files files, $size MiB" 'rg -uuu -c' gt rg3 '≤ 1.0×'
+    ;;
+  staged)
+    repo=$work/flat
+    go build -o "$work/genrepo" ./testdata/bench/genrepo
+    git init -q -b main "$repo"
+    "$work/genrepo" -files 50000 | git -C "$repo" fast-import --quiet
+    git -C "$repo" checkout -q -f main
+    for i in 1 2 3 4 5; do
+      f=$(printf '%s/dir%03d/file%05d.txt' "$repo" $((i * 7)) $((i * 7 + 500 * i)))
+      echo "added line $i" >>"$f"
+      git -C "$repo" add "$f"
+    done
+    git -C "$repo" status --porcelain >/dev/null # refresh the index once, as a hook's git would have
+    (
+      cd "$repo"
+      timeit gt "$runs" "$bin" scan --staged
+      timeit git "$runs" git diff --cached --no-ext-diff
+      peak gt "$bin" scan --staged
+      peak git git diff --cached --no-ext-diff
+    )
+    row "--staged, 5 files changed of $(git -C "$repo" ls-files | wc -l)" 'git diff --cached' gt git '≤ git + 10 ms'
+    ;;
+  startup)
+    mkdir -p "$work/hello"
+    printf 'module hello\n\ngo 1.21\n' >"$work/hello/go.mod"
+    printf 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello, world") }\n' >"$work/hello/main.go"
+    (cd "$work/hello" && go build -o "$work/hello-bin" .)
+    timeit gt $((runs * 5)) "$bin" version
+    timeit hello $((runs * 5)) "$work/hello-bin"
+    peak gt "$bin" version
+    peak hello "$work/hello-bin"
+    row 'start-up: ghtoken version' 'hello-world Go binary' gt hello '≤ 1.3×'
+    ;;
+  history)
+    hist=${HISTORY_REPO:-}
+    if [ -z "$hist" ]; then
+      hist=$work/history
+      go build -o "$work/genrepo" ./testdata/bench/genrepo
+      git init -q -b main "$hist"
+      "$work/genrepo" -from "$(go env GOROOT)/src" -commits "$commits" | git -C "$hist" fast-import --quiet
+      git -C "$hist" gc -q
+    fi
+    hruns=$((runs < 3 ? runs : 3))
+    (
+      cd "$hist"
+      timeit gt "$hruns" "$bin" scan --history
+      timeit git "$hruns" git log -p --all
+      peak gt "$bin" scan --history
+      peak git git log -p --all
+    )
+    row "--history, $(git -C "$hist" rev-list --all --count) commits" 'git log -p --all' gt git '≤ 0.5×'
+    ;;
+  *)
+    echo "compare.sh: unknown row $r (tree, staged, startup, history)" >&2
+    exit 2
+    ;;
+  esac
+done
