@@ -24,7 +24,8 @@ type Match struct {
 	Start, End int
 	Confidence Confidence
 	// Note says why a match is low confidence or a look-alike ("checksum
-	// mismatch"), empty otherwise.
+	// mismatch"), or what is odd about a token's own facts (a stateless
+	// installation token issued in the future); empty otherwise.
 	Note string
 	// OwnerUserID is the numeric GitHub user id a fine-grained PAT belongs to,
 	// 0 when unknown.

@@ -74,7 +74,11 @@ func RemediationFor(r *Rule, place Place, facts Facts) []string {
 	}
 	expired := r.Kind == KindAppInstallation && !facts.ExpiresAt.IsZero() && facts.ExpiresAt.Before(now)
 	if expired {
-		return remediation(r, place, facts, true)
+		return remediation(r, place, facts, now, true)
+	}
+	if r.Kind == KindAppInstallation && !facts.ExpiresAt.IsZero() {
+		// The advice names this token's expiry: not shared.
+		return remediation(r, place, facts, now, false)
 	}
 	adv := placeAdvice(r, place.Path)
 	key := remediationKey{r: r, stage: place.Stage}
@@ -84,13 +88,13 @@ func RemediationFor(r *Rule, place Place, facts Facts) []string {
 	if v, ok := remediationCache.Load(key); ok {
 		return v.([]string)
 	}
-	out := remediation(r, place, facts, false)
+	out := remediation(r, place, facts, now, false)
 	remediationCache.Store(key, out)
 	return out
 }
 
 // remediation builds the advice RemediationFor returns.
-func remediation(r *Rule, place Place, facts Facts, expired bool) []string {
+func remediation(r *Rule, place Place, facts Facts, now time.Time, expired bool) []string {
 	var out []string
 	switch {
 	case expired:
@@ -101,9 +105,9 @@ func remediation(r *Rule, place Place, facts Facts, expired bool) []string {
 		// Caught before the commit: nothing has left the machine through
 		// git, so removing it comes first (FORMATS.md §7.3).
 		out = append(out, "It is not committed yet: remove it from the file and unstage it (git restore --staged <file>, or git rm --cached <file> before the repository's first commit; or git add the fixed file); nothing has left this machine through git.",
-			"If the token is real and was ever pasted, shared or pushed anywhere else, revoke it anyway. "+revokeStep(r))
+			"If the token is real and was ever pasted, shared or pushed anywhere else, revoke it anyway. "+revokeStep(r, facts, now))
 	default:
-		out = append(out, revokeStep(r))
+		out = append(out, revokeStep(r, facts, now))
 		out = append(out, "Create a replacement only if still needed, and update every service that used the old token.")
 	}
 	switch place.Stage {
@@ -122,8 +126,21 @@ func remediation(r *Rule, place Place, facts Facts, expired bool) []string {
 	return out
 }
 
-// revokeStep is the rule's first step: how to revoke the token.
-func revokeStep(r *Rule) string { return r.advice.revoke }
+// revokeStep is the rule's first step: how to revoke the token. For an
+// installation token whose JWT names its expiry, waiting for it is advice
+// only when that expiry is within the hour GitHub documents.
+func revokeStep(r *Rule, facts Facts, now time.Time) string {
+	if r.Kind != KindAppInstallation || facts.ExpiresAt.IsZero() {
+		return r.advice.revoke
+	}
+	at := facts.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC")
+	if facts.ExpiresAt.Sub(now) <= time.Hour {
+		return "Revoke this installation token now (the app calls DELETE /installation/token) or wait for it to expire at " + at +
+			" (its JWT says so; decoded, not verified); GitHub's credential revocation API does not accept installation tokens. If the app's private key leaked with it, rotate the key."
+	}
+	return "Revoke this installation token now (the app calls DELETE /installation/token); do not wait for it to expire: its JWT says it is valid until " + at +
+		", far beyond the hour GitHub documents. GitHub's credential revocation API does not accept installation tokens. If the app's private key leaked with it, rotate the key."
+}
 
 // placeAdvice suggests a safer home for the token, given the file it sits in.
 func placeAdvice(r *Rule, p string) []string {

@@ -1,8 +1,11 @@
 package rules
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -71,13 +74,14 @@ func (f *finder) statelessAt(r *Rule, p int) {
 		m.Confidence, m.Note = Lookalike, "JWT header does not decode"
 	case len(hdr) > maxJWTHeader:
 		// Not decoded, so that a run of nested candidates costs a bounded
-		// amount each; still a finding, never silence. A candidate nested
-		// in the header of one already reported this way is part of it.
+		// amount each: a header that has not been seen to decode makes a
+		// look-alike, like one that does not decode. A candidate nested in
+		// the header of one already judged this way is part of it.
 		if f.longJWTEnd == i {
 			return
 		}
 		f.longJWTEnd = i
-		m.Confidence, m.Note = Low, "JWT header too long to decode"
+		m.Confidence, m.Note = Lookalike, fmt.Sprintf("JWT header over %d characters, not decoded", maxJWTHeader)
 	case !f.decodeSegment(hdr, &header) || header.Alg == "":
 		m.Confidence, m.Note = Lookalike, "JWT header does not decode"
 	case !f.decodeSegment(buf[seg[1][0]:seg[1][1]], &payload):
@@ -86,6 +90,7 @@ func (f *finder) statelessAt(r *Rule, p int) {
 		m.ExpiresAt = unixTime(payload.Exp)
 		m.IssuedAt = unixTime(payload.Iat)
 		m.AppID = parseDigits(buf[p+4 : p+4+digits])
+		m.Note = statelessNote(m.IssuedAt, m.ExpiresAt, time.Now())
 	}
 	f.probes += digits
 	f.add(m)
@@ -132,6 +137,8 @@ func (f *finder) base64URLRunEnd(i int) int {
 	return e
 }
 
+// decodeSegment decodes a JWT segment that must be a JSON object (null, which
+// json.Unmarshal takes for an empty struct, is not one).
 func (f *finder) decodeSegment(seg []byte, v any) bool {
 	f.probes += len(seg)
 	out := make([]byte, base64.RawURLEncoding.DecodedLen(len(seg)))
@@ -139,7 +146,45 @@ func (f *finder) decodeSegment(seg []byte, v any) bool {
 	if err != nil {
 		return false
 	}
-	return json.Unmarshal(out[:n], v) == nil
+	obj := bytes.TrimLeft(out[:n], " \t\r\n")
+	return len(obj) > 0 && obj[0] == '{' && json.Unmarshal(obj, v) == nil
+}
+
+// clockSlack is how far a token's times may stray before they are odd:
+// clocks differ, and issuers date tokens a little in the past.
+const clockSlack = 5 * time.Minute
+
+// statelessNote says what is odd about a stateless installation token's own
+// times as of now, "" when nothing is: GitHub documents that installation
+// tokens last one hour (FORMATS.md §3), and nothing is issued in the future.
+func statelessNote(iat, exp, now time.Time) string {
+	var odd []string
+	if !iat.IsZero() && iat.After(now.Add(clockSlack)) {
+		odd = append(odd, "its JWT says it was issued in the future ("+iat.UTC().Format("2006-01-02 15:04 UTC")+")")
+	}
+	if !iat.IsZero() && !exp.IsZero() {
+		switch life := exp.Sub(iat); {
+		case life <= 0:
+			odd = append(odd, "its JWT says it expires before it was issued")
+		case life > time.Hour+clockSlack:
+			odd = append(odd, "its JWT gives it a lifetime of "+lifetime(life)+", where GitHub documents one hour for installation tokens")
+		}
+	}
+	if len(odd) == 0 {
+		return ""
+	}
+	return strings.Join(odd, "; ") + ": it may not be a token GitHub issued, or its JWT was edited"
+}
+
+// lifetime says a duration over an hour in whole days, hours or minutes.
+func lifetime(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%d days", d/(24*time.Hour))
+	case d >= 2*time.Hour:
+		return fmt.Sprintf("%d hours", d/time.Hour)
+	}
+	return fmt.Sprintf("%d minutes", d/time.Minute)
 }
 
 func unixTime(n json.Number) time.Time {
