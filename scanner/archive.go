@@ -48,7 +48,7 @@ func (o *workerResult) scanArchive(c content, f archive.Format, head []byte, res
 	stream := io.MultiReader(bytes.NewReader(head), rest)
 	var members archive.Members
 	switch f {
-	case archive.Gzip, archive.Bzip2:
+	case archive.Gzip, archive.Bzip2, archive.Zstd:
 		return o.scanCompressed(c, f, stream, inner, opt, chunk, buf)
 	case archive.Tar:
 		members = archive.ReadTar(stream)
@@ -133,7 +133,7 @@ func (o *workerResult) scanMembers(c content, f archive.Format, members archive.
 	}
 }
 
-// scanCompressed scans the content of a gzip or bzip2 stream: as the
+// scanCompressed scans the content of a gzip, bzip2 or zstd stream: as the
 // archive it holds, under the same path (a .tar.gz reads as a tar), or as a
 // member named by the stream or after the file (app.log.gz!app.log).
 func (o *workerResult) scanCompressed(c content, f archive.Format, stream io.Reader, arc *archiveCtx, opt Options, chunk int, buf []byte) ([]byte, error) {
@@ -141,6 +141,7 @@ func (o *workerResult) scanCompressed(c content, f archive.Format, stream io.Rea
 	if err != nil {
 		return buf, o.archiveError(c.it, fmt.Errorf("%s: %w", f, err), 0)
 	}
+	defer dec.Close()
 	r := arc.budget.Reader(dec)
 	peek := make([]byte, archive.SniffLen)
 	n, err := io.ReadFull(r, peek)
@@ -183,8 +184,8 @@ func (o *workerResult) archiveError(it finding.Item, err error, n int64) error {
 	switch {
 	case errors.As(err, &lim):
 		o.skip(it, lim.Reason, lim.Detail+after)
-		if lim.Reason == finding.SkipArchiveDepth {
-			return nil
+		if lim.Reason == finding.SkipArchiveDepth || lim.Reason == finding.SkipUnsupported {
+			return nil // only this member is left out
 		}
 		return lim
 	case errors.As(err, &pe):

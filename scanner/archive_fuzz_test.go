@@ -57,6 +57,7 @@ func FuzzArchive(f *testing.F) {
 	f.Add(zipOf(f, zip.Deflate, member{"in.jar", string(inner)}))
 	f.Add(nestZips(f, inner, 5))
 	f.Add(overlapBomb(f, env, string(make([]byte, 64<<10)), 40))
+	f.Add(zstdOf(f, plainTar))
 	f.Add([]byte("BZh91AY&SY"))
 	f.Add([]byte("PK\x03\x04"))
 	lim := archive.Limits{MaxDepth: 4, MaxBytes: 1 << 20, MaxRatio: 50, MaxEntries: 200}

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/ghtoken/ghtoken/rules"
 	"github.com/ghtoken/ghtoken/rules/rulestest"
 	"github.com/ghtoken/ghtoken/scanner/archive"
@@ -73,6 +75,27 @@ func gzipOf(t testing.TB, name string, data []byte) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+func zstdOf(t testing.TB, data []byte, opts ...zstd.EOption) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	w, err := zstd.NewWriter(&b, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(data)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// zstdRaw is a zstd frame that asks for a window of 2^windowLog bytes and
+// holds text in one raw block.
+func zstdRaw(windowLog int, text string) string {
+	size := len(text)<<3 | 1 // last block, raw
+	return "\x28\xb5\x2f\xfd\x00" + string([]byte{byte((windowLog - 10) << 3), byte(size), byte(size >> 8), byte(size >> 16)}) + text
 }
 
 // bzip2Of compresses with the bzip2 command: the standard library only
@@ -158,6 +181,8 @@ func TestArchiveTypes(t *testing.T) {
 		{"app.log.gz", gzipOf(t, "app.log", []byte(env.text+readme.text)), "app.log.gz!app.log:2"},
 		{"unnamed.gz", gzipOf(t, "", []byte(env.text+readme.text)), "unnamed.gz!unnamed:2"},
 		{"zip.gz", gzipOf(t, "", inner), "zip.gz!config/app.env:2"},
+		{"a.tar.zst", zstdOf(t, plainTar), "a.tar.zst!config/app.env:2"},
+		{"notes.zst", zstdOf(t, []byte(env.text+readme.text)), "notes.zst!notes:2"},
 		{"image.tar", image, "image.tar!abc/layer.tar!etc/x.conf:1"},
 		{"outer.zip", zipOf(t, zip.Deflate, member{"lib/inner.jar", string(inner)}), "outer.zip!lib/inner.jar!config/app.env:2"},
 		{"tar-in-zip.zip", zipOf(t, zip.Store, member{"x.tar", string(plainTar)}), "tar-in-zip.zip!x.tar!config/app.env:2"},
@@ -263,6 +288,8 @@ func TestArchiveLimits(t *testing.T) {
 			[]string{"bomb.zip!a/first.env:1"}, []string{"bomb.zip!b/big archive-size"}},
 		{"entries", zipOf(t, zip.Deflate, many...), archive.Limits{MaxEntries: 10},
 			[]string{"bomb.zip!a/first.env:1"}, []string{"bomb.zip!m09.txt archive-entries"}},
+		{"zstd window", tarOf(t, member{"big.zst", zstdRaw(27, first.text)}, member{"ok.zst", zstdRaw(22, first.text)}), archive.Limits{},
+			[]string{"bomb.zip!ok.zst!ok:1"}, []string{"bomb.zip!big.zst!big unsupported"}},
 		{"depth", deep, archive.Limits{},
 			nil, []string{"bomb.zip" + strings.Repeat("!in.zip", 8) + " archive-depth"}},
 		{"depth allowed", deep, archive.Limits{MaxDepth: 10},

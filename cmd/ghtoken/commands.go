@@ -128,7 +128,7 @@ var (
 		help: "scan files that git ignores too (.gitignore, .git/info/exclude, core.excludesFile; needs no git)",
 		bind: boolFlag(func(v *flagValues) *bool { return &v.noIgnore })}
 	flagNoArchives = &flagDef{name: "no-archives",
-		help: "read archives and compressed files (zip, jar, tar, gzip, bzip2, ...) as they are instead of reading their members",
+		help: "read archives and compressed files (zip, jar, tar, gzip, bzip2, zstd, ...) as they are instead of reading their members",
 		bind: boolFlag(func(v *flagValues) *bool { return &v.noArchives })}
 	flagMaxFileSize = &flagDef{name: "max-file-size", arg: "SIZE",
 		help: "skip files larger than SIZE (default 100MiB; 0 = no limit; suffixes KiB, MiB, GiB, KB, MB, GB)",

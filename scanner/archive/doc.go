@@ -1,6 +1,6 @@
 // Package archive recognises archives and compressed files by their content
 // and reads their members: zip (jar, whl, nupkg, apk, vsix, docx and every
-// other zip), tar, gzip and bzip2. It decodes; it does not scan, and it
+// other zip), tar, gzip, bzip2 and zstd. It decodes; it does not scan, and it
 // never writes a member to disk under its own name.
 //
 // The scanner nests readers (a tar of gzip'd tars, a zip inside a jar), and

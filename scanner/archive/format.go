@@ -15,6 +15,7 @@ const (
 	Tar
 	Gzip
 	Bzip2
+	Zstd
 )
 
 func (f Format) String() string {
@@ -27,13 +28,15 @@ func (f Format) String() string {
 		return "gzip"
 	case Bzip2:
 		return "bzip2"
+	case Zstd:
+		return "zstd"
 	}
 	return "none"
 }
 
-// Compressed reports whether f is a single compressed stream (gzip, bzip2)
-// rather than a container of named members.
-func (f Format) Compressed() bool { return f == Gzip || f == Bzip2 }
+// Compressed reports whether f is a single compressed stream (gzip, bzip2,
+// zstd) rather than a container of named members.
+func (f Format) Compressed() bool { return f == Gzip || f == Bzip2 || f == Zstd }
 
 // SniffLen is how many bytes of the start of a stream Detect needs to see
 // every format (a tar header is 512 bytes); fewer are enough for all but tar.
@@ -48,6 +51,8 @@ func Detect(head []byte) Format {
 		return Zip
 	case len(head) >= 3 && head[0] == 0x1f && head[1] == 0x8b && head[2] == 8:
 		return Gzip
+	case bytes.HasPrefix(head, []byte{0x28, 0xb5, 0x2f, 0xfd}):
+		return Zstd
 	case len(head) >= 10 && bytes.HasPrefix(head, []byte("BZh")) && head[3] >= '1' && head[3] <= '9' &&
 		(bytes.Equal(head[4:10], []byte("1AY&SY")) || bytes.Equal(head[4:10], []byte{0x17, 0x72, 0x45, 0x38, 0x50, 0x90})):
 		return Bzip2

@@ -43,6 +43,7 @@ func TestDetect(t *testing.T) {
 		{"empty zip", []byte("PK\x05\x06" + strings.Repeat("\x00", 18)), Zip},
 		{"gzip", []byte{0x1f, 0x8b, 8, 0}, Gzip},
 		{"bzip2", []byte("BZh91AY&SY\x00"), Bzip2},
+		{"zstd", []byte{0x28, 0xb5, 0x2f, 0xfd, 0x24}, Zstd},
 		{"empty bzip2", []byte("BZh9\x17\x72\x45\x38\x50\x90"), Bzip2},
 		{"ustar", tarHeader(t, tar.FormatUSTAR), Tar},
 		{"gnu tar", tarHeader(t, tar.FormatGNU), Tar},
@@ -72,7 +73,7 @@ func octal(n int64) string {
 
 func TestContentName(t *testing.T) {
 	for in, want := range map[string]string{
-		"app.log.gz": "app.log", "logs/x.TGZ": "x.tar", "a.zip!b/c.tbz2": "c.tar", "notes.bz2": "notes",
+		"app.log.gz": "app.log", "logs/x.TGZ": "x.tar", "a.zip!b/c.tbz2": "c.tar", "notes.bz2": "notes", "a.tzst": "a.tar", "b.zst": "b",
 		"data": "data", ".gz": ".gz", "a.tar!x.gz": "x",
 	} {
 		if got := ContentName(in); got != want {

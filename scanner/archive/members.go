@@ -11,6 +11,8 @@ import (
 	"path"
 	"strings"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/ghtoken/ghtoken/scanner/finding"
 )
 
@@ -124,9 +126,17 @@ func (z *zipMembers) Next() (Member, io.Reader, error) {
 	return m, rc, nil
 }
 
-// Decompress returns the content of a gzip or bzip2 stream and the name
-// it gives its content ("" when it gives none: bzip2 never does).
-func Decompress(f Format, r io.Reader) (io.Reader, string, error) {
+// ZstdMaxWindow is the largest zstd window (the memory a stream may make
+// its reader hold) that is read: zstd's own default limit for decoding is
+// 128 MiB, its levels up to 19 use 8 MiB at most; a stream that needs more
+// (--long, --ultra) is skipped as unsupported rather than allowed to take
+// that memory once per worker.
+const ZstdMaxWindow = 64 << 20
+
+// Decompress returns the content of a gzip, bzip2 or zstd stream and the
+// name it gives its content ("" when it gives none: only gzip does).
+// Close the reader when done: a zstd reader holds buffers until then.
+func Decompress(f Format, r io.Reader) (io.ReadCloser, string, error) {
 	switch f {
 	case Gzip:
 		z, err := gzip.NewReader(r)
@@ -135,9 +145,32 @@ func Decompress(f Format, r io.Reader) (io.Reader, string, error) {
 		}
 		return z, path.Base(cleanName(strings.ReplaceAll(z.Name, "\\", "/"))), nil
 	case Bzip2:
-		return bzip2.NewReader(r), "", nil
+		return io.NopCloser(bzip2.NewReader(r)), "", nil
+	case Zstd:
+		z, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true), zstd.WithDecoderMaxWindow(ZstdMaxWindow))
+		if err != nil {
+			return nil, "", err
+		}
+		return zstdReader{z}, "", nil
 	}
 	return nil, "", fmt.Errorf("%s is not a compressed stream", f)
+}
+
+// zstdReader reports a window over ZstdMaxWindow as a member that cannot be
+// read (a policy), not as damage.
+type zstdReader struct{ d *zstd.Decoder }
+
+func (z zstdReader) Read(p []byte) (int, error) {
+	n, err := z.d.Read(p)
+	if errors.Is(err, zstd.ErrWindowSizeExceeded) || errors.Is(err, zstd.ErrDecoderSizeExceeded) {
+		err = &LimitError{Reason: finding.SkipUnsupported, Detail: fmt.Sprintf("zstd stream needs a window over %d MiB (%v)", ZstdMaxWindow>>20, err)}
+	}
+	return n, err
+}
+
+func (z zstdReader) Close() error {
+	z.d.Close()
+	return nil
 }
 
 // ContentName is the name for the content of a compressed file when the
@@ -150,7 +183,7 @@ func ContentName(file string) string {
 		base = base[i+1:]
 	}
 	lower := strings.ToLower(base)
-	for _, s := range []struct{ suffix, repl string }{{".tgz", ".tar"}, {".tbz2", ".tar"}, {".tbz", ".tar"}, {".gz", ""}, {".bz2", ""}, {".gzip", ""}} {
+	for _, s := range []struct{ suffix, repl string }{{".tgz", ".tar"}, {".tbz2", ".tar"}, {".tbz", ".tar"}, {".tzst", ".tar"}, {".gz", ""}, {".bz2", ""}, {".gzip", ""}, {".zst", ""}} {
 		if strings.HasSuffix(lower, s.suffix) && len(base) > len(s.suffix) {
 			return base[:len(base)-len(s.suffix)] + s.repl
 		}
