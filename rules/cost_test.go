@@ -52,6 +52,22 @@ func costCases() map[string][]byte {
 		"concat-template":        rep("`ghp_${\"", n),
 		"concat-long-payload":    rep(`"ghr_" + "`+strings.Repeat("a", 70)+`" + `, n),
 		"concat-spaced":          rep(`"ghp_`+strings.Repeat("a", 35)+`"`+strings.Repeat(" ", 40)+`"a" + `, n),
+		"userinfo-hosts":         rep("a@github.com", n),
+		"userinfo-long":          rep(strings.Repeat("a", 90)+"@github.com", n),
+		"userinfo-urls":          rep("https://u:"+strings.Repeat("a", 40)+"@github.com/", n),
+		"netrc-machines":         rep("machine github.com ", n),
+		"netrc-words":            rep("machine github.com"+strings.Repeat(" login x", 80)+"\n", n),
+		"yaml-hosts":             rep("github.com:\n ", n),
+		"yaml-nested":            rep(" github.com:\n  oauth_token: x\n", n),
+		"yaml-long-lines":        rep("github.com:\n  "+strings.Repeat("x", 600)+"\n", n),
+		"npmrc":                  rep("//npm.pkg.github.com/:_authToken=", n),
+		"docker-hosts":           rep(`"ghcr.io": `, n),
+		"docker-objects":         rep(`"ghcr.io": {"x": "`, n),
+		"docker-auths":           rep(`"ghcr.io": {"auth": "`+strings.Repeat("Q", 100), n),
+		"headers":                rep("Authorization: token ", n),
+		"headers-hex":            rep("Authorization: token "+strings.Repeat("a", 40)+"\n", n),
+		"headers-github":         rep("github Authorization: token "+strings.Repeat("a", 40)+"\n", n),
+		"headers-basic":          rep("Authorization: Basic "+strings.Repeat("QUFB", 30)+"\n", n),
 	}
 }
 
@@ -74,7 +90,8 @@ func TestFindCostLinear(t *testing.T) {
 // bound per input byte whatever the input. The input is repeated to make
 // any superlinear pattern show.
 func FuzzFindCost(f *testing.F) {
-	for _, s := range []string{"github_pat_", `"ghp_" + "`, `'g' 'h`, "ghp%5F", `ghs\x5f1\x5f`, "Z2hwX2docF9naHBf", "-ghs_1_eyJ", "gh_token = ", "GITHUB_TOKEN=\n"} {
+	for _, s := range []string{"github_pat_", `"ghp_" + "`, `'g' 'h`, "ghp%5F", `ghs\x5f1\x5f`, "Z2hwX2docF9naHBf", "-ghs_1_eyJ", "gh_token = ", "GITHUB_TOKEN=\n",
+		"a@github.com", "machine github.com ", "github.com:\n ", `"ghcr.io": {"auth": "`, "Authorization: token "} {
 		f.Add([]byte(s), uint16(4096))
 	}
 	f.Fuzz(func(t *testing.T, unit []byte, reps uint16) {

@@ -157,6 +157,9 @@ func (f *finder) run() {
 			f.atUpperG(p)
 		}
 	}
+	if !f.lockfile {
+		f.headers()
+	}
 	if f.depth > 0 {
 		f.findBase64()
 	}
@@ -206,6 +209,13 @@ type finder struct {
 	runs     [3][2]int // the latest base64url runs (see base64URLRunEnd)
 	nextRun  int
 	esc      escapeRun // the latest escaped run (see escapedAt)
+	// yamlEnd is where the latest hosts.yml block read stopped, and
+	// yamlStopped whether it ended there (see yamlHostBlock).
+	yamlEnd     int
+	yamlStopped bool
+	netrcEnd    int          // where the latest .netrc entry read stopped
+	gitHub      gitHubCursor // where the GitHub words are (see gitHubNear)
+	ghBlocks    []uint64     // the blocks near a GitHub word (see markGitHub)
 	// longJWTEnd is the end of the latest stateless match whose header was
 	// too long to decode (see stateless).
 	longJWTEnd int
@@ -231,6 +241,7 @@ func (f *finder) atLowerG(p int) {
 		f.concatAt(p) // "ghp_" + "..." (concat.go)
 	}
 	if buf[p+1] == 'i' && bytes.HasPrefix(buf[p:], []byte("github")) {
+		f.markGitHub(p)
 		if r := longPrefixed(buf[p:]); r != nil {
 			r.find(f, r, p)
 		} else if escapeIn(buf[p+6 : min(len(buf), p+12)]) {
@@ -243,6 +254,9 @@ func (f *finder) atLowerG(p int) {
 	}
 	if buf[p+1] != 'h' {
 		return
+	}
+	if p > 0 && buf[p-1] == '.' && bytes.HasPrefix(buf[p+2:], []byte("e.com")) {
+		f.markGitHub(p - 1) // a GitHub Enterprise Cloud host
 	}
 	if len(buf)-p >= 4 && (buf[p+3] == '%' || buf[p+3] == '\\') {
 		f.escapedAt(p)
@@ -267,7 +281,10 @@ func (f *finder) atUpperG(p int) {
 	if len(buf)-p < 2 {
 		return
 	}
-	if c := buf[p+1]; c == 'H' || c == 'h' || ((c == 'i' || c == 'I') && len(buf)-p >= 6 && asciiEqualFold(buf[p+2:p+6], "thub")) {
+	if c := buf[p+1]; c == 'H' || c == 'h' {
+		f.atKeyword(p)
+	} else if (c == 'i' || c == 'I') && len(buf)-p >= 6 && asciiEqualFold(buf[p+2:p+6], "thub") {
+		f.markGitHub(p)
 		f.atKeyword(p)
 	}
 }

@@ -54,6 +54,7 @@ func (f *finder) atKeyword(p int) {
 	id := &f.ident
 	if p < id.start || p >= id.end {
 		f.judgeIdent(p)
+		f.hostContext()
 	}
 	if !id.credential || !keywordAt(id.lower[:id.end-id.start], p-id.start) {
 		return

@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ghtoken/ghtoken/rules"
@@ -49,5 +50,102 @@ func TestLegacyKeyNames(t *testing.T) {
 		{"github pat", "GITHUB_PAT=" + hex, medium(hex)},
 		{"github author", "github_author: " + hex, nil},
 		{"github auth", "github_auth: " + hex, medium(hex)},
+	})
+}
+
+func encoded(tok string) []want { return []want{{rules.Legacy, rules.Medium, tok}} }
+
+// A token in the userinfo of a URL whose host is GitHub's.
+func TestLegacyURLs(t *testing.T) {
+	hex := legacyHex("url")
+	v1 := rulestest.Token(rulestest.LegacyV1, "url")
+	runLegacyCases(t, []legacyCase{
+		{"user and token", "git clone https://octocat:" + hex + "@github.com/o/r.git", medium(hex)},
+		{"token as user", "url = https://" + hex + "@github.com/o/r", medium(hex)},
+		{"x-oauth-basic", "https://" + hex + ":x-oauth-basic@github.com/o/r", medium(hex)},
+		{"x-access-token", `"https://x-access-token:` + hex + `@github.com/o/r"`, medium(hex)},
+		{"http", "http://u:" + hex + "@github.example.com/o/r", medium(hex)},
+		{"git+https", `"dep": "git+https://` + hex + `@github.com/o/r.git"`, medium(hex)},
+		{"api host", "https://" + hex + "@api.github.com/user", medium(hex)},
+		{"ghe.com", "https://u:" + hex + "@acme.ghe.com/o/r", medium(hex)},
+		{"enterprise label", "https://u:" + hex + "@github-enterprise.acme.io/o/r", medium(hex)},
+		{"upper-case host", "HTTPS://u:" + hex + "@GitHub.com/o/r", medium(hex)},
+		{"JSON-escaped", `{"url":"https:\/\/u:` + hex + `@github.com\/o\/r"}`, medium(hex)},
+		{"v1 token", "https://x-access-token:" + v1 + "@github.com/o/r", medium(v1)},
+		{"git-credentials line", "https://octocat:" + hex + "@github.com\n", medium(hex)},
+		{"no scheme, user and token", "remote " + "u:" + hex + "@github.com/o/r", medium(hex)},
+		{"low entropy", "https://u:" + strings.Repeat("ab", 20) + "@github.com/o/r", []want{{rules.Legacy, rules.Lookalike, strings.Repeat("ab", 20)}}},
+		// Look-alikes.
+		{"other host", "https://u:" + hex + "@gitlab.com/o/r", nil},
+		{"host only contains github", "https://u:" + hex + "@mygithub.com/o/r", nil},
+		{"no scheme, bare hex", "see " + hex + "@github.com", nil},
+		{"mail address", "From: " + hex + "@github.com", nil},
+		{"ssh scheme", "ssh://" + hex + "@github.com/o/r", nil},
+		{"commit in path", "https://github.com/o/r/commit/" + hex, nil},
+		{"blob in path", "https://github.com/o/r/blob/" + hex + "/main.go", nil},
+		{"tree in path", "https://github.com/o/r/tree/" + hex, nil},
+		{"archive in path", "https://github.com/o/r/archive/" + hex + ".tar.gz", nil},
+		{"action pin", "uses: actions/checkout@" + hex, nil},
+		{"go get at commit", "go get github.com/o/r@" + hex, nil},
+		{"41 hex", "https://u:" + hex + "a@github.com/o/r", nil},
+		{"39 hex", "https://u:" + hex[1:] + "@github.com/o/r", nil},
+		{"upper-case hex", "https://u:" + strings.ToUpper(hex) + "@github.com/o/r", nil},
+	})
+}
+
+// Credential files that tie a secret to a GitHub host.
+func TestLegacyCredentialFiles(t *testing.T) {
+	hex := legacyHex("files")
+	runLegacyCases(t, []legacyCase{
+		{"netrc one line", "machine github.com login octocat password " + hex + "\n", medium(hex)},
+		{"netrc lines", "machine api.github.com\n  login octocat\n  password " + hex + "\n", medium(hex)},
+		{"netrc token as login", "machine github.com login " + hex + " password x-oauth-basic", medium(hex)},
+		{"netrc other machine", "machine example.com login octocat password " + hex + "\n", nil},
+		{"netrc next machine", "machine github.com login octocat\nmachine example.com password " + hex, nil},
+		{"netrc other key", "machine github.com account " + hex, nil},
+		{"hosts.yml", "github.com:\n    user: octocat\n    oauth_token: " + hex + "\n    git_protocol: https\n", medium(hex)},
+		{"hosts.yml quoted", "github.com:\n  oauth_token: \"" + hex + "\"\n", medium(hex)},
+		{"hosts.yml enterprise", "github.acme.com:\n    oauth_token: " + hex + "\n", medium(hex)},
+		{"hub config", "github.com:\n- user: octocat\n  oauth_token: " + hex + "\n  protocol: https\n", medium(hex)},
+		{"hosts.yml other host", "gitlab.com:\n    oauth_token: " + hex + "\n", nil},
+		{"hosts.yml next block", "github.com:\n    user: octocat\nexample.com:\n    oauth_token: " + hex + "\n", nil},
+		{"hosts.yml other key", "github.com:\n    sha: " + hex + "\n", nil},
+		{"npmrc", "//npm.pkg.github.com/:_authToken=" + hex + "\n", medium(hex)},
+		{"npmrc other registry", "//registry.npmjs.org/:_authToken=" + hex + "\n", nil},
+		{"npmrc integrity", "//npm.pkg.github.com/:integrity=" + hex + "\n", nil},
+		{"docker config", `{"auths": {"ghcr.io": {"auth": "` + b64("octocat:"+hex) + `"}}}`, encoded(hex)},
+		{"docker config url key", "{\n  \"auths\": {\n    \"https://docker.pkg.github.com\": {\n      \"auth\": \"" + b64("u:"+hex) + "\"\n    }\n  }\n}", encoded(hex)},
+		{"docker other registry", `{"auths": {"index.docker.io": {"auth": "` + b64("octocat:"+hex) + `"}}}`, nil},
+		{"docker auth not hex", `{"auths": {"ghcr.io": {"auth": "` + b64("octocat:"+strings.Repeat("x", 40)) + `"}}}`, nil},
+		{"docker next entry", `{"auths": {"ghcr.io": {}, "quay.io": {"auth": "` + b64("octocat:"+hex) + `"}}}`, nil},
+	})
+}
+
+// Authorization headers, where GitHub is named near them.
+func TestLegacyHeaders(t *testing.T) {
+	hex := legacyHex("headers")
+	v1 := rulestest.Token(rulestest.LegacyV1, "headers")
+	basic := b64("octocat:" + hex)
+	runLegacyCases(t, []legacyCase{
+		{"curl token", `curl -H "Authorization: token ` + hex + `" https://api.github.com/user`, medium(hex)},
+		{"curl bearer", `curl -H 'Authorization: Bearer ` + hex + `' https://github.acme.com/api/v3/user`, medium(hex)},
+		{"log line", "GET https://api.github.com/repos/o/r\nauthorization: token " + hex + "\n", medium(hex)},
+		{"fetch", "fetch('https://api.github.com/user', {\n  headers: {\n    Authorization: `token " + hex + "`,\n  },\n})", medium(hex)},
+		{"axios", "const gh = axios.create({ baseURL: GITHUB_API, headers: { Authorization: 'Bearer " + hex + "' } })", medium(hex)},
+		{"requests", `requests.get("https://api.github.com/user", headers={"Authorization": "token ` + hex + `"})`, medium(hex)},
+		{"Go", "req, _ := http.NewRequest(\"GET\", \"https://api.github.com/user\", nil)\nreq.Header.Set(\"Authorization\", \"token " + hex + "\")", medium(hex)},
+		{"v1", `curl -H "Authorization: token ` + v1 + `" https://api.github.com/installation/repositories`, medium(v1)},
+		{"basic", `curl -H "Authorization: Basic ` + basic + `" https://api.github.com/user`, encoded(hex)},
+		{"basic x-access-token", "# GitHub\nAuthorization: Basic " + b64("x-access-token:"+hex), encoded(hex)},
+		{"basic token as user", "Authorization: Basic " + b64(hex+":x-oauth-basic") + "\nHost: api.github.com", encoded(hex)},
+		{"header after a GHE.com host", "url=https://acme.ghe.com/api/v3\nAuthorization: token " + hex, medium(hex)},
+		// Look-alikes.
+		{"no GitHub near", `curl -H "Authorization: Token ` + hex + `" https://api.example.com/items`, nil},
+		{"GitHub too far before", "github\n" + strings.Repeat("x", 600) + "\nAuthorization: token " + hex, nil},
+		{"basic without GitHub", `curl -H "Authorization: Basic ` + basic + `" https://registry.example.com/v2/`, nil},
+		{"basic not a token", `curl -H "Authorization: Basic ` + b64("octocat:"+strings.Repeat("hunter2", 6)) + `" https://api.github.com/`, nil},
+		{"digest scheme", `Authorization: Digest username="u", response="` + hex + `" github.com`, nil},
+		{"variable", "Authorization: `token ${process.env.GITHUB_TOKEN}` github", nil},
+		{"41 hex", `curl -H "Authorization: token ` + hex + `a" https://api.github.com/user`, nil},
 	})
 }
