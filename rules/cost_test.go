@@ -67,6 +67,7 @@ func costCases() map[string][]byte {
 		"headers":                rep("Authorization: token ", n),
 		"headers-hex":            rep("Authorization: token "+strings.Repeat("a", 40)+"\n", n),
 		"headers-github":         rep("github Authorization: token "+strings.Repeat("a", 40)+"\n", n),
+		"v1-near-github":         rep("github v1."+strings.Repeat("a", 40)+" v1.v1.v1.", n),
 		"headers-basic":          rep("Authorization: Basic "+strings.Repeat("QUFB", 30)+"\n", n),
 	}
 }

@@ -158,7 +158,7 @@ func (f *finder) run() {
 		}
 	}
 	if !f.lockfile {
-		f.headers()
+		f.nearGitHub()
 	}
 	if f.depth > 0 {
 		f.findBase64()
@@ -252,6 +252,12 @@ func (f *finder) atLowerG(p int) {
 		}
 		return
 	}
+	if buf[p+1] == 'i' && len(buf)-p >= 3 && buf[p+2] == 't' && (p == 0 || !alnum[buf[p-1]]) {
+		if !f.lockfile {
+			f.atKeyword(p) // git_token, git.password
+		}
+		return
+	}
 	if buf[p+1] != 'h' {
 		return
 	}
@@ -286,6 +292,8 @@ func (f *finder) atUpperG(p int) {
 	} else if (c == 'i' || c == 'I') && len(buf)-p >= 6 && asciiEqualFold(buf[p+2:p+6], "thub") {
 		f.markGitHub(p)
 		f.atKeyword(p)
+	} else if (c == 'i' || c == 'I') && len(buf)-p >= 3 && (buf[p+2] == 't' || buf[p+2] == 'T') {
+		f.atKeyword(p) // GIT_PASSWORD, GitToken
 	}
 }
 

@@ -47,8 +47,9 @@ type legacyWalk struct {
 	done          bool
 }
 
-// atKeyword handles a possible keyword occurrence at p: "github" or a "gh"
-// segment in an identifier such as GITHUB_TOKEN, gh_token or GH_PAT. Calls
+// atKeyword handles a possible keyword occurrence at p: "github" or a "gh",
+// "ghe" or "git" segment in an identifier such as GITHUB_TOKEN, gh_token,
+// GH_PAT or git_password. Calls
 // come in increasing order of p within a pass.
 func (f *finder) atKeyword(p int) {
 	id := &f.ident
@@ -118,14 +119,23 @@ func credentialIdent(l []byte) bool {
 }
 
 // keywordAt reports whether the lower-cased identifier l has a GitHub keyword
-// at offset k: "github", or a "gh" segment ("gh_token", "ghtoken").
+// at offset k: "github", or a "gh", "ghe" or "git" segment followed by the
+// end of a segment or a token word ("gh_token", "ghtoken", "GHE_PAT",
+// "git.password", "GitToken"; not "gitlab_token" or ".gitkeep").
 func keywordAt(l []byte, k int) bool {
 	rest := l[k:]
 	if bytes.HasPrefix(rest, []byte("github")) {
 		return true
 	}
-	return bytes.HasPrefix(rest, []byte("gh")) && (k == 0 || !alnum[l[k-1]]) &&
-		(len(rest) == 2 || !alnum[rest[2]] || tokenWordAt(rest, 2) > 0)
+	if k > 0 && alnum[l[k-1]] {
+		return false
+	}
+	for _, w := range [...]string{"gh", "ghe", "git"} {
+		if hasWord(rest, w) && (len(rest) == len(w) || !alnum[rest[len(w)]] || tokenWordAt(rest, len(w)) > 0) {
+			return true
+		}
+	}
+	return false
 }
 
 // legacyValue looks for the value that follows the keyword identifier f.ident

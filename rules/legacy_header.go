@@ -41,12 +41,10 @@ func (f *finder) markGitHub(p int) {
 	}
 }
 
-// headers looks for Authorization headers with a legacy token in the
-// blocks marked by markGitHub.
-func (f *finder) headers() {
-	buf := f.buf
-	const word = "uthorization"
-	nb := (len(buf)-1)>>blockShift + 1
+// nearGitHub looks in the blocks marked by markGitHub for what counts only
+// near a GitHub word: Authorization headers, and "v1." tokens.
+func (f *finder) nearGitHub() {
+	nb := (len(f.buf)-1)>>blockShift + 1
 	for b := 0; b < nb && f.ghBlocks != nil; {
 		if f.ghBlocks[b/64]&(1<<(b%64)) == 0 {
 			b++
@@ -56,18 +54,51 @@ func (f *finder) headers() {
 		for b < nb && f.ghBlocks[b/64]&(1<<(b%64)) != 0 {
 			b++
 		}
-		lo, hi := a<<blockShift, min(len(buf), b<<blockShift) // header starts
-		for i := lo; i < hi; {
-			k := bytes.Index(buf[i:min(len(buf), hi+len(word))], []byte(word))
-			if k < 0 {
-				break
-			}
-			p := i + k
-			i = p + len(word)
-			f.probes++
-			if p > 0 && (buf[p-1] == 'A' || buf[p-1] == 'a') {
-				f.header(p-1, i)
-			}
+		lo, hi := a<<blockShift, min(len(f.buf), b<<blockShift)
+		f.headers(lo, hi)
+		f.v1Tokens(lo, hi)
+	}
+}
+
+// headers looks for Authorization headers that start in buf[lo:hi].
+func (f *finder) headers(lo, hi int) {
+	buf := f.buf
+	const word = "uthorization"
+	for i := lo; i < hi; {
+		k := bytes.Index(buf[i:min(len(buf), hi+len(word))], []byte(word))
+		if k < 0 {
+			return
+		}
+		p := i + k
+		i = p + len(word)
+		f.probes++
+		if p > 0 && (buf[p-1] == 'A' || buf[p-1] == 'a') {
+			f.header(p-1, i)
+		}
+	}
+}
+
+// v1Tokens looks for "v1." + 40 hex standing alone, starting in
+// buf[lo:hi]: an old installation token (FORMATS.md §4), which GitHub's
+// own secret scanning reports without a keyword. A search for "v1." over
+// every byte would cost ordinary source as much as the rest of Find, so it
+// is looked for near a GitHub word only, like the headers.
+func (f *finder) v1Tokens(lo, hi int) {
+	buf := f.buf
+	for i := lo; i < hi; {
+		k := bytes.Index(buf[i:min(len(buf), hi+3)], []byte("v1."))
+		if k < 0 {
+			return
+		}
+		p := i + k
+		i = p + 3
+		e := i
+		for e < len(buf) && e-i <= legacyHexLen && hexLower[buf[e]] {
+			e++
+		}
+		f.probes += e - p
+		if e-i == legacyHexLen && boundaryAfter(buf, e) {
+			f.legacyCandidate(p, e)
 		}
 	}
 }

@@ -50,6 +50,48 @@ func TestLegacyKeyNames(t *testing.T) {
 		{"github pat", "GITHUB_PAT=" + hex, medium(hex)},
 		{"github author", "github_author: " + hex, nil},
 		{"github auth", "github_auth: " + hex, medium(hex)},
+		// Names, in any case and separator.
+		{"dashed", "github-token: " + hex, medium(hex)},
+		{"dotted", "github.token=" + hex, medium(hex)},
+		{"run together", "GITHUBTOKEN=" + hex, medium(hex)},
+		{"camel", `githubApiKey = "` + hex + `"`, medium(hex)},
+		{"ghe pat", "GHE_PAT=" + hex, medium(hex)},
+		{"ghe token camel", `GheToken: "` + hex + `"`, medium(hex)},
+		{"git password", "git.password=" + hex, medium(hex)},
+		{"git token", "export GIT_TOKEN=" + hex, medium(hex)},
+		{"git token camel", `GitToken := "` + hex + `"`, medium(hex)},
+		{"git prefixed name", "MY_GIT_TOKEN=" + hex, medium(hex)},
+		{"gh pwd", "gh_pwd: " + hex, medium(hex)},
+		{"github password", `"githubPassword": "` + hex + `"`, medium(hex)},
+		{"github secret", "GITHUB_SECRET=" + hex, medium(hex)},
+		{"github cred", "github_cred=" + hex, medium(hex)},
+		{"github credentials", "github_credentials: " + hex, medium(hex)},
+		{"github oauth", "GITHUB_OAUTH=" + hex, medium(hex)},
+		{"github api key", "github_api_key=" + hex, medium(hex)},
+		// Assignment syntaxes.
+		{"go", `ghToken := "` + hex + `"`, medium(hex)},
+		{"ruby hash", `:github_token => "` + hex + `"`, medium(hex)},
+		{"php array", `'github_token' => '` + hex + `',`, medium(hex)},
+		{"json", `{"github_token": "` + hex + `"}`, medium(hex)},
+		{"toml", "[auth]\ngithub_token = \"" + hex + "\"\n", medium(hex)},
+		{"properties", "github.token:" + hex + "\n", medium(hex)},
+		{"yaml next line", "gh_token:\n  " + hex + "\n", medium(hex)},
+		{"shell export", "export GITHUB_TOKEN=\"" + hex + "\"", medium(hex)},
+		// A generic name is not enough, nor is a GitHub name for a hash.
+		{"password", "password=" + hex, nil},
+		{"secret", "secret: " + hex, nil},
+		{"auth token", "auth_token=" + hex, nil},
+		{"api key", `api_key = "` + hex + `"`, nil},
+		{"gitlab token", "GITLAB_TOKEN=" + hex, nil},
+		{"gitea token", "gitea_token: " + hex, nil},
+		{"digit key", "digit_key=" + hex, nil},
+		{"gitkeep", ".gitkeep " + hex, nil},
+		{"git commit", "GIT_COMMIT=" + hex, nil},
+		{"git sha", "git_sha: " + hex, nil},
+		{"git rev key", "git.rev.key=" + hex, nil},
+		{"github sha", "GITHUB_SHA=" + hex, nil},
+		{"git name alone", "git: " + hex, nil},
+		{"github repo", "github_repo: " + hex, nil},
 	})
 }
 
@@ -147,5 +189,22 @@ func TestLegacyHeaders(t *testing.T) {
 		{"digest scheme", `Authorization: Digest username="u", response="` + hex + `" github.com`, nil},
 		{"variable", "Authorization: `token ${process.env.GITHUB_TOKEN}` github", nil},
 		{"41 hex", `curl -H "Authorization: token ` + hex + `a" https://api.github.com/user`, nil},
+	})
+}
+
+// "v1." + 40 hex needs no keyword, only a GitHub word near it.
+func TestLegacyV1Alone(t *testing.T) {
+	v1 := rulestest.Token(rulestest.LegacyV1, "alone")
+	hex := legacyHex("alone")
+	runLegacyCases(t, []legacyCase{
+		{"in a log", "2019-05-01 github app installation token " + v1 + " issued\n", medium(v1)},
+		{"in a list", "# GitHub tokens\n- " + v1 + "\n", medium(v1)},
+		{"after GitHub", "GitHub: " + v1, medium(v1)},
+		{"no GitHub near", "token " + v1 + "\n", nil},
+		{"plain hex", "# GitHub\n- " + hex + "\n", nil},
+		{"glued", "# GitHub\nxv1." + hex + "\n", nil},
+		{"41 hex", "# GitHub\nv1." + hex + "a\n", nil},
+		{"version", "# GitHub\nv1.2.3\n", nil},
+		{"low entropy", "# GitHub\nv1." + strings.Repeat("ab", 20), []want{{rules.Legacy, rules.Lookalike, "v1." + strings.Repeat("ab", 20)}}},
 	})
 }

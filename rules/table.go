@@ -51,7 +51,7 @@ var (
 		Confidence: Medium, Kind: KindAppInstallation, MinLen: 40, MaxLen: MaxTokenLen,
 		find: (*finder).stateless, Verify: installationEndpoint, NotRevocable: installationNotRevocable, advice: installationAdvice}
 	Legacy = &Rule{ID: "github-token-legacy", Title: "GitHub token (legacy 40-hex format)",
-		Matches:    "40 hex chars or v1. + 40 hex, as the literal value right after a GitHub token keyword (GITHUB_TOKEN=, gh_token:, ...), entropy >= 3.5 bits/char; never in URLs, after sha256:, or in lockfiles",
+		Matches:    "40 lower-case hex or v1. + 40 hex (entropy >= 3.5 bits/char) where the context says GitHub credential: the value of a GitHub key name (GITHUB_TOKEN=, gh_pw:, GitApiKey := ...), the userinfo of a URL to a GitHub host, a .netrc, hosts.yml, hub, .npmrc or Docker config entry for a GitHub host, an Authorization header (token, Bearer, Basic) near a GitHub word; v1. + 40 hex near a GitHub word; never a SHA in a URL path, after @ or sha256:, or in lockfiles",
 		Confidence: Medium, Kind: KindLegacy, MinLen: 40, MaxLen: len("v1.") + 40,
 		Verify: userEndpoint, verifyV1: installationEndpoint,
 		NotRevocable: "GitHub's revocation API accepts only prefixed tokens (ghp_, github_pat_, gho_, ghu_, ghr_): its owner revokes a legacy token at " + classicSettingsURL + " or " + oauthAppsURL,
