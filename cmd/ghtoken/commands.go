@@ -239,7 +239,7 @@ var scanCommand = &command{
 		{"scan --since REV | --ci", "scan the commits of a range (CI)"},
 		{"scan --history", "scan every commit of every ref once (audit)"},
 	},
-	about: `Scans files and directories (default: the current directory) for GitHub tokens. Inside a git work tree a directory walk scans the files git would commit (git ls-files --cached --others --exclude-standard), tracked files that an ignore pattern matches included; outside one it honours .gitignore files. It never enters .git. PATH "-" reads standard input.`,
+	about: `Scans files and directories (default: the current directory) for GitHub tokens. Inside a git work tree a directory walk scans the files git would commit (git ls-files --cached --others --exclude-standard), tracked files that an ignore pattern matches included; outside one it honours .gitignore files. It never enters .git. PATH "-" reads standard input. Archives and compressed files (zip, jar, tar, gzip, bzip2, zstd, nested) are recognised by their content and read member by member: a finding's path reads release.zip!config/app.env.`,
 	groups: []flagGroup{
 		{title: "Flags", flags: []*flagDef{flagFormat, flagOutput, flagReport, flagShowSecrets, flagShowLookalikes, flagNoIgnore,
 			flagNoArchives, flagMaxFileSize, flagStrict, flagFailOn, flagNoColor, flagVerbose, flagQuiet, flagWorkers, flagVerify, flagGitHubAPIURL}},

@@ -9,7 +9,7 @@ import (
 
 // SpoolInMemory is how much of a stream Spool keeps in memory before it
 // moves to a temporary file.
-const SpoolInMemory = 16 << 20
+const SpoolInMemory = 4 << 20
 
 // Spooled is a stream copied aside so that it can be read at any offset.
 type Spooled struct {
