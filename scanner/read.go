@@ -3,7 +3,6 @@ package scanner
 import (
 	"bytes"
 	"io"
-	"unicode/utf8"
 
 	"github.com/ghtoken/ghtoken/rules"
 	"github.com/ghtoken/ghtoken/scanner/archive"
@@ -45,7 +44,7 @@ func (p *position) advance(data []byte, base, to int64) {
 	if len(tail) != len(seg) {
 		p.col = 0
 	}
-	p.col += utf8.RuneCount(tail)
+	p.col += runeCount(tail)
 	p.prevCR = seg[len(seg)-1] == '\r'
 	p.offset = to
 }
@@ -148,7 +147,7 @@ func scanHead(raw *countingReader, h streamHead, err error, chunkSize int, buf [
 			next = dirs.place(&pos, data, base, abs, next)
 			pos.advance(data, base, abs)
 			line, col := pos.line, pos.col+1
-			endCol := col + utf8.RuneCount(data[m.Start:m.End])
+			endCol := col + runeCount(data[m.Start:m.End])
 			secret := m.Text(data)
 			if enc != encUTF8 {
 				m.Encoding = joinEncoding(enc.String(), m.Encoding)
@@ -293,7 +292,7 @@ func (s *rawScan) scan(eof bool) {
 		s.pos.advance(data, s.base, abs)
 		col := s.pos.col + 1
 		s.found = append(s.found, streamMatch{Match: m, offset: abs, line: s.pos.line, col: col,
-			endCol: col + utf8.RuneCount(data[m.Start:m.End]), secret: m.Text(data)})
+			endCol: col + runeCount(data[m.Start:m.End]), secret: m.Text(data)})
 	}
 	if eof {
 		return

@@ -228,6 +228,11 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // a second one; prevCR says whether the byte before seg was a CR.
 func lineBreaks(seg []byte, crOnly, prevCR bool) (int, []byte) {
 	n := bytes.Count(seg, []byte{'\n'})
+	if n == 0 && !crOnly {
+		// No line break: not through bytes.LastIndexByte, which goes
+		// a byte at a time (a chunk of a line megabytes long).
+		return 0, seg
+	}
 	if !crOnly || bytes.IndexByte(seg, '\r') < 0 {
 		if crOnly && prevCR && len(seg) > 0 && seg[0] == '\n' {
 			n--
