@@ -45,6 +45,12 @@ func costCases() map[string][]byte {
 		"stateless-header-lines": rep(strings.Repeat("-ghs_1_eyJ", 50)+".e30.x\n", n),
 		"refresh-lookalikes":     rep("-ghr_"+strings.Repeat("a", 76), n),
 		"base64-run":             rep("QUFB", n),
+		"wrapped-lines":          rep(strings.Repeat("QUFB", 16)+"\n", n),
+		"wrapped-indented-crlf":  rep("    "+strings.Repeat("QUFB", 19)+"\r\n", n),
+		"wrapped-needles":        rep(wrapLines(b64([]byte(strings.Repeat("ghp_", 300))), 64), n),
+		"wrapped-short-lines":    rep("  "+strings.Repeat("QUFB", 14)+"\n"+strings.Repeat("  QUFB\n", 20), n),
+		"wrapped-then-text":      rep(strings.Repeat(strings.Repeat("QUFB", 16)+"\n", 60)+strings.Repeat("QUFB", 15)+": x\n", n),
+		"wrapped-widths":         rep(strings.Repeat("QUFB", 14)+"\n"+strings.Repeat("QUFB", 15)+"\n"+strings.Repeat("QUFB", 16)+"\n", n),
 		"concat-plus":            rep(`"ghp_" + `, n),
 		"concat-implicit":        rep(`'gh' '`, n),
 		"concat-prefix-chain":    rep(`"g""h""p""_"`, n),
@@ -72,6 +78,15 @@ func costCases() map[string][]byte {
 	}
 }
 
+// wrapLines breaks s into lines of width characters.
+func wrapLines(s string, width int) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i += width {
+		b.WriteString(s[i:min(i+width, len(s))] + "\n")
+	}
+	return b.String()
+}
+
 // TestFindCostLinear bounds the probes per input byte on each worst case.
 // Before the bounds, "github_pat_" repeated cost a probe per remaining byte
 // for every candidate: quadratic.
@@ -91,7 +106,7 @@ func TestFindCostLinear(t *testing.T) {
 // bound per input byte whatever the input. The input is repeated to make
 // any superlinear pattern show.
 func FuzzFindCost(f *testing.F) {
-	for _, s := range []string{"github_pat_", `"ghp_" + "`, `'g' 'h`, "ghp%5F", `ghs\x5f1\x5f`, "Z2hwX2docF9naHBf", "-ghs_1_eyJ", "gh_token = ", "GITHUB_TOKEN=\n",
+	for _, s := range []string{"github_pat_", `"ghp_" + "`, "Z2hwX2docF9naHBfZ2hwX2docF9naHBfZ2hwX2docF9naHBfZ2hwX2docF9n\n", `'g' 'h`, "ghp%5F", `ghs\x5f1\x5f`, "Z2hwX2docF9naHBf", "-ghs_1_eyJ", "gh_token = ", "GITHUB_TOKEN=\n",
 		"a@github.com", "machine github.com ", "github.com:\n ", `"ghcr.io": {"auth": "`, "Authorization: token "} {
 		f.Add([]byte(s), uint16(4096))
 	}

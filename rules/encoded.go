@@ -186,7 +186,7 @@ func (f *finder) findBase64() {
 		}
 		f.probes += e - s
 		if e-s >= minBase64Run {
-			f.needlesIn(s, e)
+			e = f.needlesInLines(s, e) // and the lines it is wrapped with (wrapped.go)
 		}
 		// Probe again past the run: a later run holds two probes of
 		// the grid that starts at e.

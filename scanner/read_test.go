@@ -99,13 +99,22 @@ func FuzzChunkedReader(f *testing.F) {
 	f.Add([]byte("é\u00e8\U0001F600 text\n"), uint16(30), uint16(3), uint8(0x81))
 	f.Fuzz(func(t *testing.T, data []byte, chunk uint16, at uint16, mode uint8) {
 		tok := rulestest.Token(rulestest.Kinds[int(at)%len(rulestest.Kinds)], "fuzz")
-		switch mode % 4 {
+		switch mode % 6 {
 		case 1:
 			tok = base64.StdEncoding.EncodeToString([]byte(tok))
 		case 2:
 			tok = strings.ReplaceAll(tok, "_", `\u005f`)
 		case 3:
 			tok = base64.StdEncoding.EncodeToString([]byte(base64.StdEncoding.EncodeToString([]byte(tok))))
+		case 4: // wrapped as PEM wraps it
+			enc := base64.StdEncoding.EncodeToString([]byte("\n" + tok + "\n"))
+			var b strings.Builder
+			for i := 0; i < len(enc); i += 64 {
+				b.WriteString("\n" + enc[i:min(i+64, len(enc))])
+			}
+			tok = b.String() + "\n"
+		case 5: // split across literals
+			tok = `"` + tok[:len(tok)/2] + `" + "` + tok[len(tok)/2:] + `"`
 		}
 		pos := int(at) % (len(data) + 1)
 		data = append(append(append(append([]byte{}, data[:pos]...), ' '), tok...), append([]byte{' '}, data[pos:]...)...)
