@@ -68,19 +68,46 @@ func (o *workerResult) scanArchive(c content, f archive.Format, head []byte, res
 		}
 		m, err := archive.OpenZip(ra, size)
 		if err != nil {
-			// Not a zip after all, or a damaged one: its bytes are
-			// still searched as they are, and the scan is not clean.
+			// Not a zip after all, or one whose directory is damaged
+			// (a truncated download): its members are read from their
+			// local headers, as a streaming reader would, and its bytes
+			// are also searched as they are. A member stored
+			// uncompressed may then be reported twice, once under the
+			// archive's own path.
+			o.skip(c.it, finding.SkipCorrupt, err.Error()+" (members read from their local headers)")
+			buf, lerr := o.scanMembers(c, f, archive.OpenZipLocal(ra, size), inner, opt, chunk, buf)
 			plain := c
 			plain.r, plain.plain = io.NewSectionReader(ra, 0, size), true
 			buf, _ = o.scanContent(plain, opt, chunk, buf)
-			o.skip(c.it, finding.SkipCorrupt, err.Error())
-			return buf, nil
+			return buf, lerr
 		}
 		members = m
 	}
 	o.files++
-	return o.scanMembers(c, f, members, inner, opt, chunk, buf)
+	buf, err := o.scanMembers(c, f, members, inner, opt, chunk, buf)
+	var bad *badHeaderError
+	if f == archive.Tar && errors.As(err, &bad) {
+		// A tar stores its members as they are: the bytes after a
+		// damaged header may still hold plain text, and a tar reader
+		// stops at the damage. Search the rest of the stream as it is,
+		// under the archive's own path, so that damage placed before a
+		// member cannot hide it.
+		// With the whole file at hand, search all of it, so that lines
+		// count from its start; else the rest, lines counting from there.
+		plain := c
+		plain.r, plain.ra, plain.size, plain.plain = stream, nil, -1, true
+		if c.ra != nil {
+			plain.r, plain.ra, plain.size = io.NewSectionReader(c.ra, 0, c.size), c.ra, c.size
+		}
+		buf, _ = o.scanContent(plain, opt, chunk, buf)
+		err = bad.recordedError
+	}
+	return buf, err
 }
+
+// badHeaderError is a container whose member headers cannot be read past
+// some point, already recorded: the stream after the damage is unread.
+type badHeaderError struct{ *recordedError }
 
 // scanMembers scans each member of a container in turn.
 func (o *workerResult) scanMembers(c content, f archive.Format, members archive.Members, arc *archiveCtx, opt Options, chunk int, buf []byte) ([]byte, error) {
@@ -98,7 +125,11 @@ func (o *workerResult) scanMembers(c content, f archive.Format, members archive.
 			if m.Name != "" {
 				return buf, o.archiveError(it, err, 0)
 			}
-			return buf, o.archiveError(c.it, fmt.Errorf("%s: %w", f, err), 0)
+			err = o.archiveError(c.it, fmt.Errorf("%s: %w", f, err), 0)
+			if rec, ok := err.(*recordedError); ok {
+				return buf, &badHeaderError{rec}
+			}
+			return buf, err
 		}
 		if err := arc.budget.Entry(); err != nil {
 			return buf, o.archiveError(it, err, 0)

@@ -311,8 +311,9 @@ func TestArchiveLimits(t *testing.T) {
 	}
 }
 
-// A damaged archive is never clean: it is a failed skip with its path, and
-// what could be read before the damage is reported.
+// A damaged archive is a skip with its path, and what could be read
+// before the damage is reported; all of its bytes are searched too. It is a
+// policy skip (exit 2 with --strict): the bytes were all read.
 func TestArchiveCorrupt(t *testing.T) {
 	tok := rulestest.Token(rulestest.ClassicPAT, "corrupt")
 	env := member{"app.env", "T=" + tok + "\n"}
@@ -328,14 +329,20 @@ func TestArchiveCorrupt(t *testing.T) {
 	badCRC[len(badCRC)-8] ^= 0xff
 	badMember := zipOf(t, zip.Deflate, filler, env)
 	badMember[bytes.Index(badMember, []byte("filler.txt"))+len("filler.txt")+5] ^= 0xff
+	// A damaged header before the member that holds the token: a tar
+	// reader stops there, and the plain bytes after it are searched.
+	badHeader := tarOf(t, filler, env)
+	badHeader[512+(len(filler.text)+511)/512*512+148] ^= 0xff // the second header's checksum
 	tests := []struct {
 		name    string
 		data    []byte
 		found   []string
 		skipped []string
 	}{
-		// The central directory is gone: the bytes are searched as they are.
-		{"truncated zip", z[:len(z)/2], []string{"x!:1"}, []string{"x corrupt"}},
+		// The central directory is gone: the members are read from their
+		// local headers, and the bytes are searched as they are.
+		{"truncated zip", z[:len(z)/2], []string{"x!:1", "x!app.env:1"}, []string{"x corrupt", "x corrupt"}},
+		{"tar header damaged before the token", badHeader, []string{"x!:2001"}, []string{"x corrupt"}},
 		{"truncated tar.gz", tgz[:len(tgz)/2], []string{"x!app.env:1"}, []string{"x!filler.txt corrupt"}},
 		{"bad gzip checksum", badCRC, []string{"x!x:1"}, []string{"x!x corrupt"}},
 		{"bad gzip header", append([]byte{0x1f, 0x8b, 8, 0xff}, make([]byte, 600)...), nil, []string{"x corrupt"}},
@@ -354,8 +361,8 @@ func TestArchiveCorrupt(t *testing.T) {
 				t.Errorf("found %v, skipped %v; want %v, %v", found, skipped, tt.found, tt.skipped)
 			}
 			for _, s := range res.Skipped {
-				if !s.Reason.Failed() {
-					t.Errorf("%s is not a failure", s.Reason)
+				if s.Reason.Failed() {
+					t.Errorf("%s: every byte was read and searched: a policy skip, not a failure", s.Reason)
 				}
 			}
 		})

@@ -90,7 +90,10 @@ const (
 	SkipUnmerged   SkipReason = "unmerged"    // a merge conflict not yet resolved in the index
 	SkipMissing    SkipReason = "missing"     // a git object the history refers to is not in the repository
 	// SkipCorrupt is an archive or compressed file that cannot be decoded
-	// (truncated, a bad header or checksum): what it holds is unknown.
+	// (truncated, a bad header or checksum). Its bytes were all read and
+	// searched as binary, and what decoded before the damage was scanned;
+	// only what the damage hides is unknown. A policy skip like encrypted
+	// and unsupported (see Failed).
 	SkipCorrupt SkipReason = "corrupt"
 	// The limits against archive bombs (see scanner/archive.Limits): the
 	// path is the member where reading stopped.
@@ -105,8 +108,17 @@ const (
 // Failed reports whether the skip is a failure to read (the operating
 // system's error, a git object that is not there) rather than a policy (a
 // size limit, links not followed, content that lives elsewhere, an archive
-// bomb's limits). A scan with a failed skip cannot say "clean".
-func (r SkipReason) Failed() bool { return r == SkipUnreadable || r == SkipMissing || r == SkipCorrupt }
+// bomb's limits, archive content that cannot be decoded). A scan with a
+// failed skip cannot say "clean".
+//
+// A corrupt archive is not a failure: every byte of it was read and
+// searched, as for any binary file, and what decoded before the damage was
+// scanned. Deliberately broken archives are common test data (Go's own
+// source tree holds eight; a module cache thousands, in fuzz corpora), and
+// an error on each would teach people to switch archive reading off. Like
+// an encrypted member, which hides its content just as well, it is a
+// warning, and exit 2 with --strict.
+func (r SkipReason) Failed() bool { return r == SkipUnreadable || r == SkipMissing }
 
 // Skipped is an item that was seen but not (completely) scanned.
 type Skipped struct {
