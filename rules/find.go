@@ -37,8 +37,10 @@ type Match struct {
 	ExpiresAt time.Time
 	// Encoding says how the token was encoded when buf[Start:End] is its
 	// encoded form ("base64", "base64url", "percent", "backslash-escape",
-	// or a chain from the outermost in such as "base64>base64"); empty for
-	// a token found as is. Decoded then holds the token itself.
+	// "concatenated" for string literals joined, or a chain from the
+	// outermost in such as "base64>base64"); empty for a token found as is.
+	// Decoded then holds the token itself. A base64 token wrapped across
+	// lines spans them: Start and End may be on different lines.
 	Encoding string
 	Decoded  string
 	// Glued is set when the token does not stand apart from the text
