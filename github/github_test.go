@@ -481,7 +481,7 @@ func TestRevokeRateLimitLeavesRestNotSent(t *testing.T) {
 func TestRevocable(t *testing.T) {
 	for _, r := range rules.All() {
 		ok, how := Revocable(r)
-		wantOK := r.Kind != rules.KindAppInstallation && r.Kind != rules.KindLegacy
+		wantOK := r.Kind != rules.KindAppInstallation && r.Kind != rules.KindLegacy && r.Kind != rules.KindOAuthClientSecret
 		if ok != wantOK || (!ok && how == "") {
 			t.Errorf("Revocable(%s) = %v, %q", r.ID, ok, how)
 		}

@@ -74,6 +74,9 @@ func costCases() map[string][]byte {
 		"headers-hex":            rep("Authorization: token "+strings.Repeat("a", 40)+"\n", n),
 		"headers-github":         rep("github Authorization: token "+strings.Repeat("a", 40)+"\n", n),
 		"v1-near-github":         rep("github v1."+strings.Repeat("a", 40)+" v1.v1.v1.", n),
+		"client-secrets":         rep("github client_secret: "+strings.Repeat("a", 40)+" client_id: ", n),
+		"client-ids":             rep("github Ov23 Iv1.CLIENT_ID: CLIENT_SECRET=", n),
+		"client-words":           rep("github clientlientLIENT", n),
 		"headers-basic":          rep("Authorization: Basic "+strings.Repeat("QUFB", 30)+"\n", n),
 	}
 }
@@ -107,7 +110,7 @@ func TestFindCostLinear(t *testing.T) {
 // any superlinear pattern show.
 func FuzzFindCost(f *testing.F) {
 	for _, s := range []string{"github_pat_", `"ghp_" + "`, "Z2hwX2docF9naHBfZ2hwX2docF9naHBfZ2hwX2docF9naHBfZ2hwX2docF9n\n", `'g' 'h`, "ghp%5F", `ghs\x5f1\x5f`, "Z2hwX2docF9naHBf", "-ghs_1_eyJ", "gh_token = ", "GITHUB_TOKEN=\n",
-		"a@github.com", "machine github.com ", "github.com:\n ", `"ghcr.io": {"auth": "`, "Authorization: token "} {
+		"a@github.com", "machine github.com ", "github.com:\n ", `"ghcr.io": {"auth": "`, "Authorization: token ", "github client_secret: Ov23"} {
 		f.Add([]byte(s), uint16(4096))
 	}
 	f.Fuzz(func(t *testing.T, unit []byte, reps uint16) {

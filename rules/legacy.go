@@ -37,8 +37,11 @@ type ident struct {
 	// credential: no longer than identMax, with a token word and no
 	// segment naming a hash. A keyword inside it is still needed.
 	credential bool
-	lower      [identMax]byte
-	walk       legacyWalk
+	// clientSecret: the name is an OAuth app's client secret
+	// (GITHUB_CLIENT_SECRET), whose value is no token.
+	clientSecret bool
+	lower        [identMax]byte
+	walk         legacyWalk
 }
 
 // legacyWalk is where the walk for the value after an identifier stands.
@@ -94,6 +97,7 @@ func (f *finder) judgeIdent(p int) {
 		l[i] = c
 	}
 	id.credential = credentialIdent(l)
+	id.clientSecret = id.credential && bytes.Contains(l, []byte("client")) && bytes.Contains(l, []byte("secret"))
 	id.walk = legacyWalk{i: end}
 }
 
@@ -174,7 +178,11 @@ func (f *finder) legacyValue(p int) {
 			f.probes += j - i
 			if j-i >= minLegacyRunLen {
 				w.done = true
-				f.legacyCandidate(i, j)
+				if f.ident.clientSecret {
+					f.hexCandidate(i, j, OAuthClientSecret)
+				} else {
+					f.legacyCandidate(i, j)
+				}
 				return
 			}
 			if !asciiEqualFoldAny(buf[i:j], "token", "bearer") {
@@ -207,11 +215,15 @@ func asciiEqualFoldAny(b []byte, words ...string) bool {
 }
 
 // legacyCandidate judges the run buf[i:j] that follows a keyword.
-func (f *finder) legacyCandidate(i, j int) {
+func (f *finder) legacyCandidate(i, j int) { f.hexCandidate(i, j, Legacy) }
+
+// hexCandidate judges buf[i:j] as a token of rule r (Legacy, or
+// OAuthClientSecret, which takes no "v1.").
+func (f *finder) hexCandidate(i, j int, r *Rule) {
 	buf := f.buf
 	run := buf[i:j]
 	start := i
-	if bytes.HasPrefix(run, []byte("v1.")) {
+	if bytes.HasPrefix(run, []byte("v1.")) && r == Legacy {
 		start += 3
 	}
 	if j-start != legacyHexLen || !boundaryBefore(buf, i) {
@@ -223,7 +235,7 @@ func (f *finder) legacyCandidate(i, j int) {
 			return
 		}
 	}
-	m := Match{Rule: Legacy, Start: i, End: j, Confidence: Medium}
+	m := Match{Rule: r, Start: i, End: j, Confidence: Medium}
 	if e := entropy(buf[start:j]); e < minEntropy {
 		m.Confidence, m.Note = Lookalike, "low entropy"
 	}

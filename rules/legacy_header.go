@@ -42,7 +42,8 @@ func (f *finder) markGitHub(p int) {
 }
 
 // nearGitHub looks in the blocks marked by markGitHub for what counts only
-// near a GitHub word: Authorization headers, and "v1." tokens.
+// near a GitHub word: Authorization headers, "v1." tokens and OAuth client
+// secrets.
 func (f *finder) nearGitHub() {
 	nb := (len(f.buf)-1)>>blockShift + 1
 	for b := 0; b < nb && f.ghBlocks != nil; {
@@ -57,6 +58,7 @@ func (f *finder) nearGitHub() {
 		lo, hi := a<<blockShift, min(len(f.buf), b<<blockShift)
 		f.headers(lo, hi)
 		f.v1Tokens(lo, hi)
+		f.clientSecrets(lo, hi)
 	}
 }
 

@@ -208,3 +208,33 @@ func TestLegacyV1Alone(t *testing.T) {
 		{"low entropy", "# GitHub\nv1." + strings.Repeat("ab", 20), []want{{rules.Legacy, rules.Lookalike, "v1." + strings.Repeat("ab", 20)}}},
 	})
 }
+
+// An OAuth app's client secret has its own rule: after a name that says
+// GitHub client secret, or a client_secret near GitHub and a client ID.
+func TestOAuthClientSecret(t *testing.T) {
+	secret := rulestest.Token(rulestest.OAuthClientSecret, "app")
+	id := rulestest.Token(rulestest.OAuthClientID, "app")
+	hex16 := id[:16]
+	alnum16 := "li" + strings.ToUpper(id[:7]) + id[7:14]
+	cs := []want{{rules.OAuthClientSecret, rules.Medium, secret}}
+	runLegacyCases(t, []legacyCase{
+		{"env", "GITHUB_CLIENT_ID=" + id + "\nGITHUB_CLIENT_SECRET=" + secret + "\n", cs},
+		{"github name without id", "GITHUB_CLIENT_SECRET=" + secret, cs},
+		{"dotted yaml", "github:\n  oauth:\n    github.oauth.clientSecret: " + secret, cs},
+		{"passport", "new GitHubStrategy({\n  clientID: '" + id + "',\n  clientSecret: '" + secret + "',\n  callbackURL: '/auth/github/callback'\n})", cs},
+		{"new OAuth app id", "# GitHub OAuth app\nclient_id: Ov23" + alnum16 + "\nclient_secret: " + secret + "\n", cs},
+		{"GitHub App id", "# GitHub App\nCLIENT_ID=Iv1." + hex16 + "\nCLIENT_SECRET=" + secret + "\n", cs},
+		{"new GitHub App id", "[github]\nclient_id = \"Iv23" + alnum16 + "\"\nclient_secret = \"" + secret + "\"\n", cs},
+		{"id after secret", "// github\nconst clientSecret = \"" + secret + "\"\nconst clientId = \"" + id + "\"", cs},
+		{"low entropy", "GITHUB_CLIENT_SECRET=" + strings.Repeat("ab", 20), []want{{rules.OAuthClientSecret, rules.Lookalike, strings.Repeat("ab", 20)}}},
+		// Look-alikes: no GitHub, no client ID, an ID of another shape.
+		{"no GitHub word", "client_id: Ov23" + alnum16 + "\nclient_secret: " + secret + "\n", nil},
+		{"no client id", "# GitHub\nclient_secret: " + secret + "\n", nil},
+		{"id of another shape", "# GitHub\nclient_id: " + id + "0\nclient_secret: " + secret + "\n", nil},
+		{"google id", "# github login\nclient_id: 1234-abc.apps.googleusercontent.com\nclient_secret: " + secret + "\n", nil},
+		{"secret not hex", "# GitHub\nclient_id: " + id + "\nclient_secret: " + strings.ToUpper(secret) + "\n", nil},
+		{"secret too long", "# GitHub\nclient_id: " + id + "\nclient_secret: " + secret + "0\n", nil},
+		{"other word", "# GitHub\nclient_id: " + id + "\nxclient_secret: " + secret + "\n", nil},
+		{"v1 is a token", "GITHUB_CLIENT_SECRET=v1." + secret, medium("v1." + secret)},
+	})
+}

@@ -33,6 +33,8 @@ const (
 	classicSettingsURL     = "https://github.com/settings/tokens"
 	fineGrainedSettingsURL = "https://github.com/settings/personal-access-tokens"
 	oauthAppsURL           = "https://github.com/settings/applications"
+	developerAppsURL       = "https://github.com/settings/developers"
+	gitHubAppsURL          = "https://github.com/settings/apps"
 )
 
 // Facts are what the token itself says that changes the advice.

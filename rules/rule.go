@@ -45,6 +45,9 @@ const (
 	KindAppRefresh
 	KindFineGrainedPAT
 	KindLegacy
+	// KindOAuthClientSecret is an OAuth app's (or GitHub App's) client
+	// secret: not a token, but what the app signs in with.
+	KindOAuthClientSecret
 )
 
 // Rule describes one kind of GitHub token: everything the project knows about

@@ -59,7 +59,18 @@ var (
 			reviewLog: true, more: preferFineGrained}}
 )
 
-var all = []*Rule{ClassicPAT, OAuth, AppUser, AppInstallation, AppRefresh, FineGrainedPAT, StatelessInstallation, Legacy}
+// OAuthClientSecret is not a token but the secret an OAuth app (or a GitHub
+// App) proves itself with: with its client ID, anyone can act as the app
+// (FORMATS.md §9).
+var OAuthClientSecret = &Rule{ID: "github-oauth-client-secret", Title: "GitHub OAuth app client secret",
+	Matches:    "40 lower-case hex (entropy >= 3.5 bits/char) as the value of a GitHub client secret name (GITHUB_CLIENT_SECRET=, github.oauth.clientSecret: ...), or of a client_secret near a GitHub word and a GitHub client ID (20 hex, Iv1. + 16 hex, Ov23/Iv23 + 16)",
+	Confidence: Medium, Kind: KindOAuthClientSecret, MinLen: 40, MaxLen: 40,
+	NotVerified:  "a client secret is never sent: checking one takes its client ID and an app endpoint, and the check would itself use the secret",
+	NotRevocable: "GitHub's revocation API takes tokens, not client secrets: the app's owner resets the secret in the app's settings",
+	advice: advice{revoke: "Revoke this client secret now by resetting it: in the app's settings (OAuth apps at " + developerAppsURL + ", GitHub Apps at " + gitHubAppsURL + ") generate a new client secret, deploy it, then delete the old one.",
+		more: []string{"Keep the client secret on the server side only (an environment variable or a secret store): a public client (a desktop, mobile or single-page app) cannot keep one, and should use the device flow or PKCE instead."}}}
+
+var all = []*Rule{ClassicPAT, OAuth, AppUser, AppInstallation, AppRefresh, FineGrainedPAT, StatelessInstallation, Legacy, OAuthClientSecret}
 
 // API paths that say whether a token is live (FORMATS.md §5): /user answers
 // for tokens that act as a user; installation tokens get 403 there, whatever

@@ -13,9 +13,9 @@ import (
 // found by the rule that describes it, within the rule's lengths.
 func TestEveryRuleGeneratedAndFound(t *testing.T) {
 	found := map[*rules.Rule]string{}
-	for _, kind := range rulestest.Kinds {
+	for _, kind := range rulestest.AllKinds {
 		tok := rulestest.Token(kind, "a")
-		buf := []byte("GITHUB_TOKEN=" + tok + "\n")
+		buf := []byte(rulestest.Keyword(kind) + tok + "\n")
 		ms := rules.Find(buf, rules.Options{}, nil)
 		if len(ms) != 1 || ms[0].Text(buf) != tok {
 			t.Errorf("%s: %d matches, want the token alone", kind, len(ms))

@@ -31,11 +31,11 @@ func TestRuleTableComplete(t *testing.T) {
 				t.Errorf("lengths %d..%d: want %d <= MinLen <= MaxLen <= MaxTokenLen", r.MinLen, r.MaxLen, minTokenLen)
 			}
 			// Dispatch: a rule with a prefix has a checker that the
-			// prefix's first bytes reach; only the legacy rule, which
-			// keywords reach (legacy.go), has neither.
+			// prefix's first bytes reach; only the 40-hex rules, which
+			// their context reaches (legacy*.go), have neither.
 			switch {
-			case r.Prefix == "" && r != Legacy:
-				t.Error("no prefix: only the legacy rule is reached without one")
+			case r.Prefix == "" && r != Legacy && r != OAuthClientSecret:
+				t.Error("no prefix: only the 40-hex rules are reached without one")
 			case r.Prefix == "" && r.find != nil, r.Prefix != "" && r.find == nil:
 				t.Error("a prefixed rule needs a checker, and only a prefixed rule has one")
 			case r.Prefix != "" && !slices.Contains(byThirdByte[r.Prefix[min(2, len(r.Prefix)-1)]], r) && !slices.Contains(longPrefixes, r):

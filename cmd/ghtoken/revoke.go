@@ -302,7 +302,7 @@ func parseReport(name string, data []byte) ([]revokeCandidate, error) {
 		m := rules.Find([]byte(f.Secret), rules.Options{}, nil)
 		conf := r.Confidence // a legacy token's: its context is not in the report
 		if len(m) != 1 || m[0].Start != 0 || m[0].End != len(f.Secret) || m[0].Rule != r {
-			if r != rules.Legacy { // legacy tokens need their keyword context, which a report does not keep
+			if r.Prefix != "" { // 40-hex secrets need their context (a keyword, a URL), which a report does not keep
 				return nil, fmt.Errorf("%s: finding %d (%s:%d): the secret is not a %s token", name, i+1, f.Path, f.Line, r.ID)
 			}
 		} else {

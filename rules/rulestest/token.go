@@ -49,7 +49,25 @@ const (
 	FineGrainedBadChecksum = "github_pat_badsum"
 	Legacy                 = "hex40"
 	LegacyV1               = "v1"
+	// OAuthClientSecret is an OAuth app's client secret: 40 hex, found
+	// only after a client secret name (see Keyword).
+	OAuthClientSecret = "client_secret"
+	// OAuthClientID is the 20-hex client ID a client secret goes with.
+	OAuthClientID = "client_id"
 )
+
+// AllKinds adds to Kinds the kinds found only with a name of their own
+// before them (Keyword).
+var AllKinds = append(Kinds[:len(Kinds):len(Kinds)], OAuthClientSecret)
+
+// Keyword returns an assignment that a token of kind is found after:
+// GITHUB_TOKEN= for every token, GITHUB_CLIENT_SECRET= for a client secret.
+func Keyword(kind string) string {
+	if kind == OAuthClientSecret {
+		return "GITHUB_CLIENT_SECRET="
+	}
+	return "GITHUB_TOKEN="
+}
 
 // Kinds lists every kind, for table tests and fuzz seeds.
 var Kinds = []string{ClassicPAT, OAuth, AppUser, AppInstallation, AppRefresh, FineGrained, FineGrainedBadChecksum, Stateless, Legacy, LegacyV1}
@@ -76,6 +94,10 @@ func Token(kind, seed string) string {
 		return hexToken(seed)
 	case LegacyV1:
 		return "v1." + hexToken(seed)
+	case OAuthClientSecret:
+		return hexToken(seed)
+	case OAuthClientID:
+		return hexToken(seed)[:20]
 	}
 	panic("rulestest: unknown token kind " + kind)
 }
