@@ -109,6 +109,14 @@ func looksUTF16(head []byte) textEncoding {
 func notText(b []byte) int {
 	n := 0
 	for len(b) > 0 {
+		if c := b[0]; c < utf8.RuneSelf {
+			// ASCII, most of any text: a table, not a decoding.
+			if !asciiText[c] {
+				n++
+			}
+			b = b[1:]
+			continue
+		}
 		r, size := utf8.DecodeRune(b)
 		if (r == utf8.RuneError && size == 1) || (r < 0x20 && !isSpaceControl(r)) || r == 0x7f {
 			n++
@@ -117,6 +125,15 @@ func notText(b []byte) int {
 	}
 	return n
 }
+
+// asciiText says which ASCII bytes are text for notText: printable
+// characters and whitespace.
+var asciiText = func() (t [utf8.RuneSelf]bool) {
+	for c := range rune(utf8.RuneSelf) {
+		t[c] = (c >= 0x20 || isSpaceControl(c)) && c != 0x7f
+	}
+	return t
+}()
 
 func isSpaceControl(r rune) bool {
 	return r == '\t' || r == '\n' || r == '\v' || r == '\f' || r == '\r'
