@@ -4,7 +4,8 @@
 #
 #   tree       ghtoken scan --no-ignore TREE...   vs rg -uu -c and rg -uuu -c with
 #              the bare token regex (ripgrep reads binary files only with -uuu;
-#              ghtoken always does)
+#              ghtoken always does), and with --no-archives (ripgrep does not
+#              decompress; ghtoken reads inside archives unless told not to)
 #   staged     ghtoken scan --staged              vs git diff --cached, 5 files
 #              changed in a generated 50,000-file repository
 #   startup    ghtoken version                    vs a hello-world Go binary built
@@ -102,7 +103,9 @@ row() {
         l, base, gw * 1000, gc * 1000, bw * 1000, bc * 1000, (bw > 0 ? gw / bw : 0), (gw - bw) * 1000, goal, gr / 1024, br / 1024 }'
 }
 
-echo "ghtoken $("$bin" version 2>/dev/null | head -1); $(go version | cut -d' ' -f3); $(rg --version | head -1);" \
+"$bin" version >"$work/version" 2>&1 || true
+rg --version >"$work/rg-version" 2>&1 || true
+echo "$(head -1 "$work/version"); $(go version | cut -d' ' -f3); $(head -1 "$work/rg-version");" \
   "$(git --version); $(nproc) CPUs; $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "times: $([ -n "$hyperfine" ] && echo "hyperfine median of $runs runs" || echo "best of $runs runs");" \
   "cpu = user+system; ratio = ghtoken / baseline wall time"
@@ -119,11 +122,14 @@ for r in $rows; do
     timeit gt "$runs" "$bin" scan --no-ignore "${trees[@]}"
     timeit rg "$runs" rg -uu -c "$regex" "${trees[@]}"
     timeit rg3 "$runs" rg -uuu -c "$regex" "${trees[@]}"
+    timeit gtplain "$runs" "$bin" scan --no-ignore --no-archives "${trees[@]}"
     peak gt "$bin" scan --no-ignore "${trees[@]}"
+    peak gtplain "$bin" scan --no-ignore --no-archives "${trees[@]}"
     peak rg rg -uu -c "$regex" "${trees[@]}"
     peak rg3 rg -uuu -c "$regex" "${trees[@]}"
     row "tree: $files files, $size MiB" 'rg -uu -c' gt rg '≤ 1.0×, ≤ 64 MiB'
     row "tree: $files files, $size MiB" 'rg -uuu -c' gt rg3 '≤ 1.0×'
+    row "tree, --no-archives" 'rg -uuu -c' gtplain rg3 '≤ 1.0×'
     ;;
   staged)
     repo=$work/flat
