@@ -78,6 +78,22 @@ func costCases() map[string][]byte {
 		"client-ids":             rep("github Ov23 Iv1.CLIENT_ID: CLIENT_SECRET=", n),
 		"client-words":           rep("github clientlientLIENT", n),
 		"headers-basic":          rep("Authorization: Basic "+strings.Repeat("QUFB", 30)+"\n", n),
+		"escaped-g-unicode":      rep(`\u0067`, n),
+		"escaped-g-percent":      rep("%67", n),
+		"escaped-g-entity":       rep("&#103;", n),
+		"escaped-g-hex-entity":   rep("&#x67;", n),
+		"escaped-g-octal":        rep(`\147`, n),
+		"escaped-g-braced":       rep(`\u{67}`, n),
+		"escaped-g-codepoint":    rep("U+0067 ", n),
+		"escaped-g-codepoint-2":  rep("U+0067", n),
+		"escaped-prefix-all":     rep(`\x67\x68\x70\x5f`, n),
+		"entity-introducers":     rep("&#&#&#", n),
+		"percent-u":              rep("%u%u", n),
+		"g-then-escape":          rep(`g\x68`, n),
+		"payload-escape":         rep("ghp_"+strings.Repeat("a", 30)+"%41", n),
+		"payload-escape-fg":      rep("github_pat_"+strings.Repeat("a", 22)+"_"+strings.Repeat("b", 50)+"U+0041", n),
+		"identifier-with-escape": rep(strings.Repeat("abcdefgh", 8)+`\u0041`, n),
+		"escaped-run-broken":     rep(`\u0067\u0068\u0070\u005f`+strings.Repeat(`\u0041`, 30)+" ", n),
 	}
 }
 
@@ -110,7 +126,8 @@ func TestFindCostLinear(t *testing.T) {
 // any superlinear pattern show.
 func FuzzFindCost(f *testing.F) {
 	for _, s := range []string{"github_pat_", `"ghp_" + "`, "Z2hwX2docF9naHBfZ2hwX2docF9naHBfZ2hwX2docF9naHBfZ2hwX2docF9n\n", `'g' 'h`, "ghp%5F", `ghs\x5f1\x5f`, "Z2hwX2docF9naHBf", "-ghs_1_eyJ", "gh_token = ", "GITHUB_TOKEN=\n",
-		"a@github.com", "machine github.com ", "github.com:\n ", `"ghcr.io": {"auth": "`, "Authorization: token ", "github client_secret: Ov23"} {
+		"a@github.com", "machine github.com ", "github.com:\n ", `"ghcr.io": {"auth": "`, "Authorization: token ", "github client_secret: Ov23",
+		`\u0067`, "&#103;", "U+0067 ", "%u0067%67"} {
 		f.Add([]byte(s), uint16(4096))
 	}
 	f.Fuzz(func(t *testing.T, unit []byte, reps uint16) {

@@ -3,7 +3,6 @@ package rules
 import (
 	"bytes"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -152,46 +151,101 @@ func fixedChars(lit string, a int, alphabet string) needle {
 	return needle{text: b.String(), off: off}
 }
 
-// findBase64 looks for base64-encoded tokens, up to f.depth levels deep.
-// Needles are looked for only inside runs of base64 characters long enough to
-// hold a token. Such a run holds two consecutive probes base64Probe apart
-// and every byte between them, so the loop looks at a few bytes in
-// base64Probe and at all the bytes between two probes only when those are
-// base64 characters: prose and code, whose runs are words, cost a few table
-// lookups per base64Probe bytes.
-func (f *finder) findBase64() {
+// Classes of the bytes the probe grid of findRuns looks at.
+const (
+	clsB64       uint8 = 1 << iota // base64, either alphabet
+	clsEsc                         // in an escaped token: [0-9A-Za-z_] and \ % & # ; { } +
+	clsCodepoint                   // in spaced code points: hex digits, 'U', '+' and ' '
+	clsIntro                       // starts an escape: \ % & and the '+' of "U+"
+)
+
+var probeCls [256]uint8
+
+func init() {
+	for c := range 256 {
+		b := byte(c)
+		if isB64[b] != 0 {
+			probeCls[b] |= clsB64
+		}
+		// wordChar is not set yet: find.go's init runs after this one.
+		word := '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || b == '_'
+		if word || bytes.IndexByte([]byte(`\%&#;{}+`), b) >= 0 {
+			probeCls[b] |= clsEsc
+		}
+		if b == '\\' || b == '%' || b == '&' || b == '+' {
+			probeCls[b] |= clsIntro
+		}
+		if _, ok := hexVal(b); ok || b == 'U' || b == '+' || b == ' ' {
+			probeCls[b] |= clsCodepoint
+		}
+	}
+}
+
+// findRuns looks for the long runs that encoded tokens make: base64 (up to
+// f.depth levels deep) and escaped characters (see escapeWindow). It probes
+// a grid of windows base64Probe+1 bytes wide and looks at every third byte
+// of a window, without a branch each: in prose and code one is nearly
+// always a separator, so prose and code cost a few table lookups per
+// base64Probe bytes. A window whose samples are all of one class is read
+// further by that class's handler, which returns where the run it read ends;
+// windows before that are done for the class.
+//
+// Base64 needles are looked for only inside runs of base64 characters long
+// enough to hold a token. Such a run holds two consecutive probes
+// base64Probe apart and every byte between them.
+func (f *finder) findRuns() {
 	buf := f.buf
+	b64Done, escDone, cpDone := 0, 0, 0
+	var prev uint8 // the previous window's classes
 	for i := base64Probe; i < len(buf); i += base64Probe {
 		f.probes++
-		// Both probes and every third byte between them, without a
-		// branch each: in prose and code one is nearly always a separator.
-		w := (*[base64Probe + 1]byte)(buf[i-base64Probe : i+1])
-		if isB64[w[0]]&isB64[w[3]]&isB64[w[6]]&isB64[w[9]]&isB64[w[12]]&isB64[w[15]]&
-			isB64[w[18]]&isB64[w[21]]&isB64[w[24]]&isB64[w[27]] == 0 {
+		a := i - base64Probe
+		w := (*[base64Probe + 1]byte)(buf[a : i+1])
+		all := probeCls[w[0]] & probeCls[w[3]] & probeCls[w[6]] & probeCls[w[9]] & probeCls[w[12]] &
+			probeCls[w[15]] & probeCls[w[18]] & probeCls[w[21]] & probeCls[w[24]] & probeCls[w[27]]
+		// Escaped characters: two windows in a row, which identifiers
+		// seldom fill (one would let every long identifier in).
+		esc := all & prev & clsEsc
+		prev = all
+		if all&^clsEsc|esc == 0 {
 			continue
 		}
-		j := i - 1
-		for j > i-base64Probe && isB64[buf[j]] != 0 {
-			j--
+		if esc != 0 && a-base64Probe >= escDone {
+			escDone = f.escapeWindow(a - base64Probe)
 		}
-		if j > i-base64Probe {
-			continue // a separator between the probes
+		if all&clsCodepoint != 0 && a >= cpDone {
+			cpDone = f.codepointWindow(a)
 		}
-		s, e := j, i+1
-		for s > 0 && isB64[buf[s-1]] != 0 {
-			s--
+		if all&clsB64 != 0 && a >= b64Done {
+			b64Done = f.base64Window(i)
 		}
-		for e < len(buf) && isB64[buf[e]] != 0 {
-			e++
-		}
-		f.probes += e - s
-		if e-s >= minBase64Run {
-			e = f.needlesInLines(s, e) // and the lines it is wrapped with (wrapped.go)
-		}
-		// Probe again past the run: a later run holds two probes of
-		// the grid that starts at e.
-		i = e
 	}
+}
+
+// base64Window reads the run of base64 characters around the probe at i
+// when the window before it is one, and returns where that run ends.
+func (f *finder) base64Window(i int) int {
+	buf := f.buf
+	j := i - 1
+	for j > i-base64Probe && isB64[buf[j]] != 0 {
+		j--
+	}
+	f.probes += i - j
+	if j > i-base64Probe {
+		return j // a separator between the probes
+	}
+	s, e := j, i+1
+	for s > 0 && isB64[buf[s-1]] != 0 {
+		s--
+	}
+	for e < len(buf) && isB64[buf[e]] != 0 {
+		e++
+	}
+	f.probes += e - s
+	if e-s >= minBase64Run {
+		e = f.needlesInLines(s, e) // and the lines it is wrapped with (wrapped.go)
+	}
+	return e
 }
 
 // needlesIn looks for needles in the base64 run buf[s:e]. Each 4-character
@@ -299,185 +353,4 @@ func joinEncoding(outer, inner string) string {
 		return outer
 	}
 	return outer + ">" + inner
-}
-
-// minTokenLen is the length of the shortest token (a classic PAT's).
-const minTokenLen = 40
-
-// escapeRun is the decoded text of a run of escaped or plain token
-// characters, shared by the candidates in it: "ghp%5Fghp%5F..." is decoded
-// and searched once, not once per candidate.
-type escapeRun struct {
-	start, stop int     // buf[start:stop] was decoded
-	dec         []byte  // the decoded text
-	src         []int32 // src[k] is where decoded byte k starts in buf; src[len(dec)] == stop
-	matches     []Match // the inner finder's matches, by start
-	next        int     // the first decoded byte not yet looked up
-}
-
-// escapedAt handles a token prefix at p whose "_" is escaped: "ghp%5F...",
-// "ghp\u005f...", "github\x5fpat...". Calls come in increasing order of p.
-func (f *finder) escapedAt(p int) {
-	buf := f.buf
-	if f.depth == 0 || !boundaryBefore(buf, p) {
-		return
-	}
-	r := &f.esc
-	if p < r.start || p >= r.stop {
-		f.decodeEscapes(p)
-	}
-	k := r.next
-	for k < len(r.src)-1 && int(r.src[k]) < p {
-		k++
-	}
-	r.next = k
-	if int(r.src[k]) != p {
-		return // p is inside an escape: not a candidate
-	}
-	i := sort.Search(len(r.matches), func(i int) bool { return r.matches[i].Start >= k })
-	for ; i < len(r.matches) && r.matches[i].Start == k; i++ {
-		m := r.matches[i]
-		if f.escapedMatch(p, &m) {
-			f.dst = append(f.dst, m)
-		}
-	}
-}
-
-// decodeEscapes decodes the run of token characters, plain or escaped, that
-// starts at p, up to and including the first byte no token holds, and finds
-// the tokens in it.
-func (f *finder) decodeEscapes(p int) {
-	buf := f.buf
-	r := &f.esc
-	dec := r.dec[:0]
-	r.src = r.src[:0]
-	i := p
-	for i < len(buf) {
-		c, n, _ := unescape(buf[i:])
-		if n == 0 {
-			break
-		}
-		dec = append(dec, c)
-		r.src = append(r.src, int32(i))
-		i += n
-		if !base64URL[c] && c != '.' {
-			break
-		}
-	}
-	f.probes += i - p + 1
-	r.src = append(r.src, int32(i))
-	r.start, r.stop, r.next = p, max(i, p+1), 0
-	r.dec = dec // reused by the next run: matches keep no reference to it
-	r.matches = r.matches[:0]
-	if len(dec) < minTokenLen {
-		return // too short to hold a token: "ghp%5F" and a space
-	}
-	inner := finder{buf: dec, opt: f.opt, lockfile: f.lockfile, depth: f.depth - 1, dst: r.matches}
-	inner.run()
-	f.probes += inner.probes
-	r.matches = inner.dst
-	for k := range r.matches {
-		if m := &r.matches[k]; m.Encoding == "" {
-			m.Decoded = string(dec[m.Start:m.End])
-		}
-	}
-	slices.SortFunc(r.matches, func(a, b Match) int { return a.Start - b.Start })
-}
-
-// escapedMatch maps m, found at decoded offset k where buf[p] was decoded, back
-// to buf, and reports whether to keep it: only a token with an escape in it
-// (the plain search found the others), decided by bytes within decodeWindow of
-// p.
-func (f *finder) escapedMatch(p int, m *Match) bool {
-	buf := f.buf
-	r := &f.esc
-	s, e := int(r.src[m.Start]), int(r.src[m.End])
-	if e-s == m.End-m.Start {
-		return false
-	}
-	// The byte after the match decides where it ends: it must have been
-	// decoded within the window too.
-	after := e
-	if m.End+1 < len(r.src) {
-		after = int(r.src[m.End+1])
-	} else if e < len(buf) {
-		after = e + 6 // the longest escape, which did not decode
-	}
-	if after-p > decodeWindow {
-		return false
-	}
-	used := 0
-	if bytes.IndexByte(buf[s:e], '%') >= 0 {
-		used |= 1
-	}
-	if bytes.IndexByte(buf[s:e], '\\') >= 0 {
-		used |= 2
-	}
-	enc := EncodingPercent
-	switch used {
-	case 2:
-		enc = EncodingEscape
-	case 3:
-		enc = EncodingPercent + "+" + EncodingEscape
-	}
-	m.Start, m.End = s, e
-	m.Encoding = joinEncoding(enc, m.Encoding)
-	return true
-}
-
-// unescape decodes one byte at the start of b: a percent escape, a
-// backslash escape of an ASCII character, or a plain byte. n is 0 when b
-// starts with a broken escape or a byte no token holds.
-func unescape(b []byte) (c byte, n, kind int) {
-	switch b[0] {
-	case '%':
-		if len(b) >= 3 {
-			if v, ok := hexByte(b[1], b[2]); ok && v < 0x80 {
-				return v, 3, 1
-			}
-		}
-		return 0, 0, 0
-	case '\\':
-		if len(b) < 2 {
-			return 0, 0, 0
-		}
-		switch b[1] {
-		case 'u':
-			if len(b) >= 6 {
-				hi, ok1 := hexByte(b[2], b[3])
-				lo, ok2 := hexByte(b[4], b[5])
-				if ok1 && ok2 && hi == 0 && lo < 0x80 {
-					return lo, 6, 2
-				}
-			}
-		case 'x':
-			if len(b) >= 4 {
-				if v, ok := hexByte(b[2], b[3]); ok && v < 0x80 {
-					return v, 4, 2
-				}
-			}
-		case '/', '"', '\'', '\\':
-			return b[1], 2, 2
-		}
-		return 0, 0, 0
-	}
-	return b[0], 1, 0
-}
-
-func hexByte(a, b byte) (byte, bool) {
-	x, ok1 := hexVal(a)
-	y, ok2 := hexVal(b)
-	return x<<4 | y, ok1 && ok2
-}
-
-func hexVal(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
-	}
-	return 0, false
 }

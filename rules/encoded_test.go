@@ -102,7 +102,7 @@ func TestFindEncodedNegatives(t *testing.T) {
 		{"base64 of a glued token", b64("x" + ghp)[4:]},
 		{"base64 cut short", b64(ghp)[:40]},
 		{"base64 of a word-glued look-alike", b64("nawak_" + look)},
-		{"percent glued", "x" + strings.Replace(ghp, "_", "%5F", 1)},
+		{"percent glued look-alike", "x" + strings.Replace(look, "_", "%5F", 1)},
 		{"percent broken", strings.Replace(ghp, "_", "%5G", 1)},
 		{"non-ASCII escape", strings.Replace(ghp, "_", `\u015f`, 1)},
 		{"docs in prose", "the docFoo dodVar naHBf docs are not tokens Z2hwXyBoZWxsbw=="},

@@ -37,7 +37,8 @@ type Match struct {
 	ExpiresAt time.Time
 	// Encoding says how the token was encoded when buf[Start:End] is its
 	// encoded form ("base64", "base64url", "percent", "backslash-escape",
-	// "concatenated" for string literals joined, or a chain from the
+	// "html-entity", "unicode-codepoint" (several escape families joined by
+	// "+"), "concatenated" for string literals joined, or a chain from the
 	// outermost in such as "base64>base64"); empty for a token found as is.
 	// Decoded then holds the token itself. A base64 token wrapped across
 	// lines spans them: Start and End may be on different lines.
@@ -96,7 +97,7 @@ func init() {
 // to one byte after its end, so a reader that feeds overlapping chunks gets the
 // same matches as one that feeds the whole input.
 //
-// Tokens encoded in base64, percent-encoding or backslash escapes are found
+// Tokens encoded in base64 or escaped (backslash, percent, HTML, code points) are found
 // too (see Match.Encoding); their Start and End delimit the encoded text. An
 // encoded match depends on at most MaxContext bytes before its start and
 // MaxTokenLen+1 bytes from its start (the decoding window), which is what a
@@ -163,7 +164,7 @@ func (f *finder) run() {
 		f.nearGitHub()
 	}
 	if f.depth > 0 {
-		f.findBase64()
+		f.findRuns()
 	}
 }
 
@@ -211,6 +212,7 @@ type finder struct {
 	runs     [3][2]int // the latest base64url runs (see base64URLRunEnd)
 	nextRun  int
 	esc      escapeRun // the latest escaped run (see escapedAt)
+	escLater int       // 1 + a candidate noted by escapedAfter, 0 for none
 	// yamlEnd is where the latest hosts.yml block read stopped, and
 	// yamlStopped whether it ended there (see yamlHostBlock).
 	yamlEnd     int
@@ -247,6 +249,7 @@ func (f *finder) atLowerG(p int) {
 		f.markGitHub(p)
 		if r := longPrefixed(buf[p:]); r != nil {
 			r.find(f, r, p)
+			f.escapedLater()
 		} else if escapeIn(buf[p+6 : min(len(buf), p+12)]) {
 			f.escapedAt(p)
 		}
@@ -256,18 +259,24 @@ func (f *finder) atLowerG(p int) {
 		return
 	}
 	if buf[p+1] == 'i' && len(buf)-p >= 3 && buf[p+2] == 't' && (p == 0 || !alnum[buf[p-1]]) {
+		if escapeIn(buf[p+3 : min(len(buf), p+6)]) {
+			f.escapedAt(p) // "git\x68ub_pat_..."
+		}
 		if !f.lockfile {
 			f.atKeyword(p) // git_token, git.password
 		}
 		return
 	}
 	if buf[p+1] != 'h' {
+		if buf[p+1] == 'i' && escapeIn(buf[p+2:min(len(buf), p+6)]) {
+			f.escapedAt(p) // "git\x68ub_pat_..."
+		}
 		return
 	}
 	if p > 0 && buf[p-1] == '.' && bytes.HasPrefix(buf[p+2:], []byte("e.com")) {
 		f.markGitHub(p - 1) // a GitHub Enterprise Cloud host
 	}
-	if len(buf)-p >= 4 && (buf[p+3] == '%' || buf[p+3] == '\\') {
+	if len(buf)-p >= 4 && (escapeIntro[buf[p+2]] || escapeIntro[buf[p+3]]) {
 		f.escapedAt(p)
 	}
 	if len(buf)-p >= 4 && buf[p+3] == '_' {
@@ -277,6 +286,7 @@ func (f *finder) atLowerG(p int) {
 				break
 			}
 		}
+		f.escapedLater()
 	}
 	if !f.lockfile {
 		f.atKeyword(p)
@@ -300,11 +310,12 @@ func (f *finder) atUpperG(p int) {
 	}
 }
 
-// escapeIn reports whether b holds a percent or backslash escape: a loop,
-// since bytes.ContainsAny costs a call per "github" in keyword-dense text.
+// escapeIn reports whether b holds an escape introducer (percent,
+// backslash, HTML entity, code point): a loop, since bytes.ContainsAny costs
+// a call per "github" in keyword-dense text.
 func escapeIn(b []byte) bool {
 	for _, c := range b {
-		if c == '%' || c == '\\' {
+		if c == '%' || c == '\\' || c == '&' || c == 'U' {
 			return true
 		}
 	}
@@ -358,7 +369,8 @@ func (f *finder) prefixed(p int, r *Rule, n int) bool {
 	buf := f.buf
 	start := p + 4
 	run := f.alnumRun(start, n+1)
-	if run < n {
+	if run < n || run == n && f.escapeNext(start+n) {
+		f.escapedAfter(p, start+run)
 		return false
 	}
 	framed := run == n && boundaryBefore(buf, p) && boundaryAfter(buf, start+n)
@@ -375,6 +387,30 @@ func (f *finder) prefixed(p int, r *Rule, n int) bool {
 	return true
 }
 
+// escapedAfter notes an escaped candidate at p when the token characters
+// after p stop at an escape at e: "ghp_abc%41...", a token escaped after its
+// prefix. The caller of the rule's find starts it (see escapedLater): the
+// rule table refers to this code, and the decoder to the table.
+func (f *finder) escapedAfter(p, e int) {
+	if e < len(f.buf) && (escapeIntro[f.buf[e]] || f.escapeNext(e)) {
+		f.escLater = p + 1
+	}
+}
+
+// escapedLater starts the candidate escapedAfter noted, if any.
+func (f *finder) escapedLater() {
+	if p := f.escLater - 1; p >= 0 {
+		f.escLater = 0
+		f.escapedAt(p)
+	}
+}
+
+// escapeNext reports whether a code point escape ends the alphanumerics
+// before e: "...U+0041", whose 'U' looks like one more of them.
+func (f *finder) escapeNext(e int) bool {
+	return e < len(f.buf) && f.buf[e] == '+' && f.buf[e-1] == 'U'
+}
+
 // fineGrained checks "github_pat_" at p (FORMATS.md §2). Glued to other text,
 // only a valid checksum makes it a match (see prefixed): a structure is not
 // proof enough there. It always reports true: no other rule shares the
@@ -388,12 +424,14 @@ func (f *finder) fineGrainedAt(r *Rule, p int) {
 	buf := f.buf
 	const prefix = len("github_pat_")
 	a := p + prefix
-	if f.alnumRun(a, 23) != 22 || a+22 >= len(buf) || buf[a+22] != '_' {
+	if run := f.alnumRun(a, 23); run != 22 || a+22 >= len(buf) || buf[a+22] != '_' {
+		f.escapedAfter(p, a+run)
 		return
 	}
 	b := a + 23
 	run := f.alnumRun(b, 60)
-	if run < 59 {
+	if run < 59 || run == 59 && f.escapeNext(b+59) {
+		f.escapedAfter(p, b+run)
 		return
 	}
 	framed := run == 59 && boundaryBefore(buf, p) && boundaryAfter(buf, b+59)
