@@ -77,6 +77,7 @@ func costCases() map[string][]byte {
 		"client-secrets":         rep("github client_secret: "+strings.Repeat("a", 40)+" client_id: ", n),
 		"client-ids":             rep("github Ov23 Iv1.CLIENT_ID: CLIENT_SECRET=", n),
 		"client-words":           rep("github clientlientLIENT", n),
+		"keyword-base64":         rep("GITHUB_TOKEN: "+strings.Repeat("QUFB", 15)+"=", n),
 		"headers-basic":          rep("Authorization: Basic "+strings.Repeat("QUFB", 30)+"\n", n),
 		"escaped-g-unicode":      rep(`\u0067`, n),
 		"escaped-g-percent":      rep("%67", n),

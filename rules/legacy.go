@@ -178,6 +178,10 @@ func (f *finder) legacyValue(p int) {
 			f.probes += j - i
 			if j-i >= minLegacyRunLen {
 				w.done = true
+				if j < len(buf) && (j-i > 3+legacyHexLen || isB64[buf[j]] != 0 || buf[j] == '=') {
+					f.base64Value(i) // a Kubernetes Secret's data: GITHUB_TOKEN: base64
+					return
+				}
 				if f.ident.clientSecret {
 					f.hexCandidate(i, j, OAuthClientSecret)
 				} else {

@@ -159,3 +159,32 @@ func (f *finder) clientIDAt(q, k int) bool {
 	f.probes += e - q
 	return e-s == 16 && boundaryAfter(buf, e)
 }
+
+// base64Value judges the value at i after a GitHub key name when it is the
+// base64 of the secret itself, as in a Kubernetes Secret's data
+// (GITHUB_TOKEN: <base64 of the token>): 54 to 60 base64 characters, with
+// their padding, that decode to exactly a legacy token or client secret.
+func (f *finder) base64Value(i int) {
+	buf := f.buf
+	e := i
+	for e < len(buf) && e-i <= 60 && isB64[buf[e]] != 0 {
+		e++
+	}
+	end := e
+	for e < len(buf) && e-end < 2 && buf[e] == '=' {
+		e++
+	}
+	f.probes += e - i
+	if end-i < 54 || end-i > 58 || !boundaryAfter(buf, e) {
+		return
+	}
+	m, ok := legacyDecoded(decodeBase64(buf[i:end]))
+	if !ok {
+		return
+	}
+	if f.ident.clientSecret && m.Decoded[:3] != "v1." {
+		m.Rule = OAuthClientSecret
+	}
+	m.Start, m.End = i, e
+	f.add(m)
+}

@@ -238,3 +238,23 @@ func TestOAuthClientSecret(t *testing.T) {
 		{"v1 is a token", "GITHUB_CLIENT_SECRET=v1." + secret, medium("v1." + secret)},
 	})
 }
+
+// A GitHub key whose value is the base64 of the token (a Kubernetes
+// Secret's data) gives the token.
+func TestLegacyBase64Value(t *testing.T) {
+	hex := legacyHex("b64value")
+	v1 := rulestest.Token(rulestest.LegacyV1, "b64value")
+	runLegacyCases(t, []legacyCase{
+		{"secret data", "kind: Secret\ndata:\n  GITHUB_TOKEN: " + b64(hex) + "\n", encoded(hex)},
+		{"quoted", `"gh_token": "` + b64(hex) + `"`, encoded(hex)},
+		{"v1", "GITHUB_TOKEN: " + b64(v1) + "\n", encoded(v1)},
+		{"client secret", "GITHUB_CLIENT_SECRET: " + b64(hex) + "\n", []want{{rules.OAuthClientSecret, rules.Medium, hex}}},
+		{"base64url", "GITHUB_TOKEN: " + b64url(hex) + "\n", encoded(hex)},
+		// Look-alikes.
+		{"no key", "value: " + b64(hex) + "\n", nil},
+		{"base64 of other text", "GITHUB_TOKEN: " + b64(strings.Repeat("not a token ", 4)[:40]) + "\n", nil},
+		{"base64 of a longer value", "GITHUB_TOKEN: " + b64(hex+"0") + "\n", nil},
+		{"base64 of upper-case hex", "GITHUB_TOKEN: " + b64(strings.ToUpper(hex)) + "\n", nil},
+		{"sha key", "GITHUB_SHA: " + b64(hex) + "\n", nil},
+	})
+}
