@@ -66,8 +66,8 @@ func TestArchiveMemberLocations(t *testing.T) {
 	if f := doc.Findings[0]; f.Path != member || f.Container != "release.zip" || f.Line != 2 {
 		t.Errorf("JSON finding at %s (container %q) line %d; want %s in release.zip, line 2", f.Path, f.Container, f.Line, member)
 	}
-	if s := doc.Skipped[0]; s.Path != corrupt || s.Reason != "corrupt" || s.Container != "release.zip" {
-		t.Errorf("JSON skip %+v; want %s corrupt in release.zip", s, corrupt)
+	if s := doc.Skipped[0]; s.Path != corrupt || s.Reason != "damaged" || s.Container != "release.zip" {
+		t.Errorf("JSON skip %+v; want %s damaged in release.zip", s, corrupt)
 	}
 
 	var sarif bytes.Buffer

@@ -174,7 +174,7 @@ func suppressedSummary(res *finding.Result) string {
 func warnedSkip(s finding.Skipped) bool {
 	switch s.Reason {
 	case finding.SkipUnreadable, finding.SkipNotRegular, finding.SkipTooLarge, finding.SkipMissing, finding.SkipUnmerged,
-		finding.SkipCorrupt, finding.SkipArchiveDepth, finding.SkipArchiveSize, finding.SkipArchiveRatio,
+		finding.SkipCorrupt, finding.SkipDamaged, finding.SkipArchiveDepth, finding.SkipArchiveSize, finding.SkipArchiveRatio,
 		finding.SkipArchiveEntries, finding.SkipEncrypted, finding.SkipUnsupported:
 		return true
 	}

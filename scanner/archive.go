@@ -1,7 +1,9 @@
 package scanner
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -74,7 +76,7 @@ func (o *workerResult) scanArchive(c content, f archive.Format, head []byte, res
 			// are also searched as they are. A member stored
 			// uncompressed may then be reported twice, once under the
 			// archive's own path.
-			o.skip(c.it, finding.SkipCorrupt, err.Error()+" (members read from their local headers)")
+			o.skip(c.it, finding.SkipDamaged, err.Error()+" (members read from their local headers)")
 			buf, lerr := o.scanMembers(c, f, archive.OpenZipLocal(ra, size), inner, opt, chunk, buf)
 			plain := c
 			plain.r, plain.plain = io.NewSectionReader(ra, 0, size), true
@@ -125,7 +127,13 @@ func (o *workerResult) scanMembers(c content, f archive.Format, members archive.
 			if m.Name != "" {
 				return buf, o.archiveError(it, err, 0)
 			}
-			err = o.archiveError(c.it, fmt.Errorf("%s: %w", f, err), 0)
+			err = fmt.Errorf("%s: %w", f, err)
+			if f == archive.Tar {
+				// The rest of the tar is searched as it is (see
+				// scanArchive): damage, not loss.
+				err = damageError{err}
+			}
+			err = o.archiveError(c.it, err, 0)
 			if rec, ok := err.(*recordedError); ok {
 				return buf, &badHeaderError{rec}
 			}
@@ -221,10 +229,27 @@ func (o *workerResult) archiveError(it finding.Item, err error, n int64) error {
 		return lim
 	case errors.As(err, &pe):
 		o.skip(it, finding.SkipUnreadable, fmt.Sprintf("read error%s: %v", after, err))
+	case isDamage(err):
+		o.skip(it, finding.SkipDamaged, fmt.Sprintf("cannot decode%s: %v", after, err))
 	default:
 		o.skip(it, finding.SkipCorrupt, fmt.Sprintf("cannot decode%s: %v", after, err))
 	}
 	return &recordedError{err: err}
+}
+
+// damageError marks an error after which every byte was still searched.
+type damageError struct{ error }
+
+func (e damageError) Unwrap() error { return e.error }
+
+// isDamage reports whether err left no byte unsearched (a SkipDamaged):
+// the data ends (nothing follows the cut), a checksum fails after all was
+// decoded, or the caller searched the rest itself. Any other decoding error
+// leaves bytes that another decoder might still read (a SkipCorrupt).
+func isDamage(err error) bool {
+	var d damageError
+	return errors.As(err, &d) || errors.Is(err, errTruncated) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, gzip.ErrChecksum) || errors.Is(err, zip.ErrChecksum) || archive.IsLocalDamage(err)
 }
 
 // failedReader fails with err.

@@ -312,8 +312,10 @@ func TestArchiveLimits(t *testing.T) {
 }
 
 // A damaged archive is a skip with its path, and what could be read
-// before the damage is reported; all of its bytes are searched too. It is a
-// policy skip (exit 2 with --strict): the bytes were all read.
+// before the damage is reported. When every byte was still searched
+// (truncation, a failed checksum, a tar header or zip directory that cannot
+// be read) it is "damaged", a policy skip; undecodable compressed data is
+// "corrupt", a failure.
 func TestArchiveCorrupt(t *testing.T) {
 	tok := rulestest.Token(rulestest.ClassicPAT, "corrupt")
 	env := member{"app.env", "T=" + tok + "\n"}
@@ -341,10 +343,11 @@ func TestArchiveCorrupt(t *testing.T) {
 	}{
 		// The central directory is gone: the members are read from their
 		// local headers, and the bytes are searched as they are.
-		{"truncated zip", z[:len(z)/2], []string{"x!:1", "x!app.env:1"}, []string{"x corrupt", "x corrupt"}},
-		{"tar header damaged before the token", badHeader, []string{"x!:2001"}, []string{"x corrupt"}},
-		{"truncated tar.gz", tgz[:len(tgz)/2], []string{"x!app.env:1"}, []string{"x!filler.txt corrupt"}},
-		{"bad gzip checksum", badCRC, []string{"x!x:1"}, []string{"x!x corrupt"}},
+		{"truncated zip", z[:len(z)/2], []string{"x!:1", "x!app.env:1"}, []string{"x damaged", "x damaged"}},
+		{"tar header damaged before the token", badHeader, []string{"x!:2001"}, []string{"x damaged"}},
+		{"truncated tar.gz", tgz[:len(tgz)/2], []string{"x!app.env:1"}, []string{"x!filler.txt damaged"}},
+		{"bad gzip checksum", badCRC, []string{"x!x:1"}, []string{"x!x damaged"}},
+		// Undecodable data: what follows is unknown, a failure.
 		{"bad gzip header", append([]byte{0x1f, 0x8b, 8, 0xff}, make([]byte, 600)...), nil, []string{"x corrupt"}},
 		{"damaged zip member", badMember, []string{"x!app.env:1"}, []string{"x!filler.txt corrupt"}},
 	}
@@ -361,8 +364,8 @@ func TestArchiveCorrupt(t *testing.T) {
 				t.Errorf("found %v, skipped %v; want %v, %v", found, skipped, tt.found, tt.skipped)
 			}
 			for _, s := range res.Skipped {
-				if s.Reason.Failed() {
-					t.Errorf("%s: every byte was read and searched: a policy skip, not a failure", s.Reason)
+				if s.Reason.Failed() != (s.Reason == finding.SkipCorrupt) {
+					t.Errorf("%s: Failed() = %v; only undecodable data (corrupt) is a failure", s.Reason, s.Reason.Failed())
 				}
 			}
 		})

@@ -41,9 +41,10 @@ func gzipBytes(t *testing.T, data []byte) []byte {
 }
 
 // Archives through the real command: a token in a member is a finding at
-// "archive!member"; a damaged archive is listed with its path, and like a
-// bomb's limit it is a policy skip, like too-large: a warning, exit 2 only
-// with --strict (every byte of it was searched).
+// "archive!member"; a damaged archive whose every byte was searched is
+// listed with its path, and like a bomb's limit it is a policy skip, like
+// too-large: a warning, exit 2 only with --strict. Undecodable data is an
+// error (exit 2).
 func TestScanArchives(t *testing.T) {
 	tok := rulestest.Token(rulestest.ClassicPAT, "cli-archive")
 	dirty := zipBytes(t, [2]string{"config/app.env", "# x\nAPI=" + tok + "\n"})
@@ -61,10 +62,11 @@ func TestScanArchives(t *testing.T) {
 		{"token in a member", "release.zip", dirty, nil, exitFindings, "release.zip!config/app.env:2:5", ""},
 		{"no archives", "release.zip", dirty, []string{"--no-archives"}, exitClean, "", ""},
 		{"clean gzip", "app.log.gz", logs, nil, exitClean, "", ""},
-		{"truncated", "app.log.gz", logs[:len(logs)-9], nil, exitClean, "", "app.log.gz!app.log: corrupt"},
-		{"truncated, strict", "app.log.gz", logs[:len(logs)-9], []string{"--strict"}, exitError, "", "app.log.gz!app.log: corrupt"},
+		{"truncated", "app.log.gz", logs[:len(logs)-9], nil, exitClean, "", "app.log.gz!app.log: damaged"},
+		{"truncated, strict", "app.log.gz", logs[:len(logs)-9], []string{"--strict"}, exitError, "", "app.log.gz!app.log: damaged"},
+		{"undecodable", "app.log.gz", append(logs[:10:10], 0xff, 0xff, 0xff, 0xff), nil, exitError, "", "app.log.gz!app.log: corrupt"},
 		// Its directory cut off, a zip is read from its local headers.
-		{"truncated zip", "release.zip", dirty[:len(dirty)-30], nil, exitFindings, "release.zip!config/app.env:2:5", "release.zip: corrupt: zip: not a valid zip file"},
+		{"truncated zip", "release.zip", dirty[:len(dirty)-30], nil, exitFindings, "release.zip!config/app.env:2:5", "release.zip: damaged: zip: not a valid zip file"},
 		{"bomb", "bomb.gz", bomb, nil, exitClean, "", "bomb.gz!bomb!bomb: archive-ratio"},
 		{"bomb, strict", "bomb.gz", bomb, []string{"--strict"}, exitError, "", "archive-ratio"},
 	}

@@ -24,6 +24,16 @@ func OpenZipLocal(r io.ReaderAt, size int64) Members {
 // errBadLocalHeader ends a local walk: what follows is not a member.
 var errBadLocalHeader = errors.New("zip: no local file header where the previous member ended")
 
+// errLocalTruncated ends a local walk at the end of the file.
+var errLocalTruncated = errors.New("zip: the file ends inside a member, before its directory (truncated?)")
+
+// IsLocalDamage reports whether err ended a walk of local headers (see
+// OpenZipLocal) where the file's bytes, searched as they are, leave nothing
+// unread: no further header, or the end of the file.
+func IsLocalDamage(err error) bool {
+	return errors.Is(err, errBadLocalHeader) || errors.Is(err, errLocalTruncated)
+}
+
 type zipLocal struct {
 	r    io.ReaderAt
 	size int64
@@ -55,7 +65,7 @@ func (z *zipLocal) Next() (Member, io.Reader, error) {
 	}
 	if z.off >= z.size {
 		z.done = true
-		return Member{}, nil, errors.New("zip: the file ends inside a member, before its directory (truncated?)")
+		return Member{}, nil, errLocalTruncated
 	}
 	var h [localHeaderLen]byte
 	if _, err := z.r.ReadAt(h[:], z.off); err != nil || binary.LittleEndian.Uint32(h[:]) != localSig {

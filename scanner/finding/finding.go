@@ -89,12 +89,18 @@ const (
 	SkipSubmodule  SkipReason = "submodule"   // a submodule's commit: its content lives in another repository
 	SkipUnmerged   SkipReason = "unmerged"    // a merge conflict not yet resolved in the index
 	SkipMissing    SkipReason = "missing"     // a git object the history refers to is not in the repository
-	// SkipCorrupt is an archive or compressed file that cannot be decoded
-	// (truncated, a bad header or checksum). Its bytes were all read and
-	// searched as binary, and what decoded before the damage was scanned;
-	// only what the damage hides is unknown. A policy skip like encrypted
-	// and unsupported (see Failed).
+	// SkipCorrupt is compressed data that cannot be decompressed past some
+	// point (a deflate, bzip2 or zstd stream that is not one, a gzip header
+	// that is not one): what follows the damage is unknown, and another
+	// decoder might still read it. A failure.
 	SkipCorrupt SkipReason = "corrupt"
+	// SkipDamaged is an archive whose structure is damaged but whose every
+	// byte was still searched: a truncated file (nothing follows the cut),
+	// a checksum that fails after all was decoded, a tar header that cannot
+	// be read (the rest of the tar is searched as it is), a zip directory
+	// that cannot be read (its members are read from their local headers,
+	// its bytes searched as they are). A policy skip.
+	SkipDamaged SkipReason = "damaged"
 	// The limits against archive bombs (see scanner/archive.Limits): the
 	// path is the member where reading stopped.
 	SkipArchiveDepth   SkipReason = "archive-depth"   // archives nested deeper than the limit
@@ -106,19 +112,19 @@ const (
 )
 
 // Failed reports whether the skip is a failure to read (the operating
-// system's error, a git object that is not there) rather than a policy (a
-// size limit, links not followed, content that lives elsewhere, an archive
-// bomb's limits, archive content that cannot be decoded). A scan with a
-// failed skip cannot say "clean".
+// system's error, a git object that is not there, compressed data that
+// cannot be decompressed) rather than a policy (a size limit, links not
+// followed, content that lives elsewhere, an archive bomb's limits, a
+// damaged archive whose bytes were all searched). A scan with a failed skip
+// cannot say "clean".
 //
-// A corrupt archive is not a failure: every byte of it was read and
-// searched, as for any binary file, and what decoded before the damage was
-// scanned. Deliberately broken archives are common test data (Go's own
-// source tree holds eight; a module cache thousands, in fuzz corpora), and
-// an error on each would teach people to switch archive reading off. Like
-// an encrypted member, which hides its content just as well, it is a
-// warning, and exit 2 with --strict.
-func (r SkipReason) Failed() bool { return r == SkipUnreadable || r == SkipMissing }
+// Damaged archives are common test data (Go's own source tree holds eight),
+// and an error on each would teach people to switch archive reading off;
+// since every byte of one is searched, it is a warning, and exit 2 with
+// --strict.
+func (r SkipReason) Failed() bool {
+	return r == SkipUnreadable || r == SkipMissing || r == SkipCorrupt
+}
 
 // Skipped is an item that was seen but not (completely) scanned.
 type Skipped struct {
