@@ -95,6 +95,10 @@ func costCases() map[string][]byte {
 		"payload-escape-fg":      rep("github_pat_"+strings.Repeat("a", 22)+"_"+strings.Repeat("b", 50)+"U+0041", n),
 		"identifier-with-escape": rep(strings.Repeat("abcdefgh", 8)+`\u0041`, n),
 		"escaped-run-broken":     rep(`\u0067\u0068\u0070\u005f`+strings.Repeat(`\u0041`, 30)+" ", n),
+		"reversed-prefixes":      rep("_phg", n),
+		"reversed-fine-grained":  rep("_tap_buhtig", n),
+		"reversed-classic-runs":  rep(strings.Repeat("1", 36)+"_phg", n),
+		"reversed-split-runs":    rep(strings.Repeat("1", 60)+"_rhg-", n),
 	}
 }
 
@@ -128,7 +132,7 @@ func TestFindCostLinear(t *testing.T) {
 func FuzzFindCost(f *testing.F) {
 	for _, s := range []string{"github_pat_", `"ghp_" + "`, "Z2hwX2docF9naHBfZ2hwX2docF9naHBfZ2hwX2docF9naHBfZ2hwX2docF9n\n", `'g' 'h`, "ghp%5F", `ghs\x5f1\x5f`, "Z2hwX2docF9naHBf", "-ghs_1_eyJ", "gh_token = ", "GITHUB_TOKEN=\n",
 		"a@github.com", "machine github.com ", "github.com:\n ", `"ghcr.io": {"auth": "`, "Authorization: token ", "github client_secret: Ov23",
-		`\u0067`, "&#103;", "U+0067 ", "%u0067%67"} {
+		`\u0067`, "&#103;", "U+0067 ", "%u0067%67", "0_phg", "_tap_buhtig"} {
 		f.Add([]byte(s), uint16(4096))
 	}
 	f.Fuzz(func(t *testing.T, unit []byte, reps uint16) {

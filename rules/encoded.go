@@ -243,6 +243,7 @@ func (f *finder) base64Window(i int) int {
 	}
 	f.probes += e - s
 	if e-s >= minBase64Run {
+		f.reversedIn(s, e)         // reversed.go
 		e = f.needlesInLines(s, e) // and the lines it is wrapped with (wrapped.go)
 	}
 	return e

@@ -38,7 +38,7 @@ type Match struct {
 	// Encoding says how the token was encoded when buf[Start:End] is its
 	// encoded form ("base64", "base64url", "percent", "backslash-escape",
 	// "html-entity", "unicode-codepoint" (several escape families joined by
-	// "+"), "concatenated" for string literals joined, or a chain from the
+	// "+"), "reversed", "concatenated" for string literals joined, or a chain from the
 	// outermost in such as "base64>base64"); empty for a token found as is.
 	// Decoded then holds the token itself. A base64 token wrapped across
 	// lines spans them: Start and End may be on different lines.
