@@ -335,12 +335,17 @@ func TestArchiveCorrupt(t *testing.T) {
 	// reader stops there, and the plain bytes after it are searched.
 	badHeader := tarOf(t, filler, env)
 	badHeader[512+(len(filler.text)+511)/512*512+148] ^= 0xff // the second header's checksum
+	// A token appended as plain text after a gzip member: gzip readers
+	// fail on it (or ignore it as trailing garbage), a plain view shows it.
+	appended := append(gzipOf(t, "", []byte("hello\n")), env.text...)
+	appendedAt := fmt.Sprintf("x!:%d", bytes.Count(appended, []byte("\n")))
 	tests := []struct {
 		name    string
 		data    []byte
 		found   []string
 		skipped []string
 	}{
+		{"plain text appended to a gzip", appended, []string{appendedAt}, []string{"x!x corrupt"}},
 		// The central directory is gone: the members are read from their
 		// local headers, and the bytes are searched as they are.
 		{"truncated zip", z[:len(z)/2], []string{"x!:1", "x!app.env:1"}, []string{"x damaged", "x damaged"}},

@@ -173,6 +173,17 @@ func (o *workerResult) skip(it finding.Item, reason finding.SkipReason, detail s
 	o.skipped = append(o.skipped, finding.Skipped{Path: it.Path, Reason: reason, Detail: detail, Container: it.Container})
 }
 
+// corruptSince reports whether a corrupt skip was recorded after the
+// first mark skips.
+func (o *workerResult) corruptSince(mark int) bool {
+	for _, s := range o.skipped[mark:] {
+		if s.Reason == finding.SkipCorrupt {
+			return true
+		}
+	}
+	return false
+}
+
 // tooLarge skips it if its known size is over the limit.
 func (o *workerResult) tooLarge(it finding.Item, opt Options) bool {
 	if opt.MaxFileSize <= 0 || it.Size <= opt.MaxFileSize || it.NoSizeLimit {
@@ -251,7 +262,18 @@ func (o *workerResult) scanContent(c content, opt Options, chunk int, buf []byte
 			// The archive's stream failed right after its start.
 			raw = &countingReader{r: &failedReader{h.err}, n: raw.n}
 		}
-		return o.scanArchive(c, h.archive, bytes.Clone(buf[:h.filled]), raw, opt, chunk, buf)
+		mark := len(o.skipped)
+		buf, err := o.scanArchive(c, h.archive, bytes.Clone(buf[:h.filled]), raw, opt, chunk, buf)
+		if c.arc == nil && c.ra != nil && o.corruptSince(mark) {
+			// Bytes no decoder here can read may still be plain text
+			// (a token appended to a .gz): search the whole file as it
+			// is. The scan still fails: what the damage hides is
+			// unknown.
+			plain := c
+			plain.r, plain.plain = io.NewSectionReader(c.ra, 0, c.size), true
+			buf, _ = o.scanContent(plain, opt, chunk, buf)
+		}
+		return buf, err
 	}
 	// In a commit range, a directive on a line the commit adds was written
 	// by the code under review: it applies, and is listed.
