@@ -46,6 +46,7 @@ func costCases() map[string][]byte {
 		"refresh-lookalikes":     rep("-ghr_"+strings.Repeat("a", 76), n),
 		"base64-run":             rep("QUFB", n),
 		"wrapped-lines":          rep(strings.Repeat("QUFB", 16)+"\n", n),
+		"wrapped-odd-width":      rep(strings.Repeat("0", 54)+"\n", n),
 		"wrapped-indented-crlf":  rep("    "+strings.Repeat("QUFB", 19)+"\r\n", n),
 		"wrapped-needles":        rep(wrapLines(b64([]byte(strings.Repeat("ghp_", 300))), 64), n),
 		"wrapped-short-lines":    rep("  "+strings.Repeat("QUFB", 14)+"\n"+strings.Repeat("  QUFB\n", 20), n),

@@ -42,6 +42,11 @@ func (f *finder) needlesInLines(s, e int) int {
 		}
 		w = pe - ps
 		lines = append(lines, [2]int{ps, pe})
+		if w%4 != 0 {
+			// No block: each of a run of lines that are all this
+			// wide would otherwise walk back over the others.
+			break
+		}
 		if !lineStart(buf, ps) {
 			break // the block's first line, after a key or a quote
 		}
