@@ -153,6 +153,12 @@ func (f *finder) run() {
 	buf := f.buf
 	for p := nextGPair(buf, 0); p >= 0; p = nextGPair(buf, p+1) {
 		f.probes++
+		if p > 0 && buf[p-1] == 'h' && buf[p] == 'g' {
+			f.reversedAt(p - 1) // "..._phg"
+		}
+		if p+1 == len(buf) || buf[p+1]|0x21 != 'i' {
+			continue // only an h or i before it
+		}
 		switch {
 		case buf[p] == 'g':
 			f.atLowerG(p)

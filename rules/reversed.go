@@ -1,6 +1,9 @@
 package rules
 
-import "bytes"
+import (
+	"bytes"
+	"strings"
+)
 
 // EncodingReversed is the Match.Encoding of a token written backwards
 // ("..._phg", reversed again by the code that uses it, as in Python's
@@ -48,4 +51,36 @@ func hasReversedPrefix(run []byte) bool {
 		}
 	}
 	return bytes.Contains(run, []byte("_tap_buhtig"))
+}
+
+// reversedAt checks for a 40-character token written backwards that ends
+// with the "hg" at p ("_phg"), found by the pair search: its checksum
+// decides, as for a glued token. Longer tokens, and 40-character ones in a
+// longer run, are reached by the base64 probe grid too (see reversedIn);
+// Find merges the duplicates.
+func (f *finder) reversedAt(p int) {
+	buf := f.buf
+	const n = 40
+	e := p + 2
+	if e < n || buf[p-2] != '_' || strings.IndexByte("pous", buf[p-1]) < 0 {
+		return
+	}
+	s := e - n
+	f.probes += n
+	var rev [n]byte
+	for i := range n {
+		rev[i] = buf[e-1-i]
+	}
+	for _, c := range rev[4:] {
+		if !alnum[c] {
+			return
+		}
+	}
+	for _, r := range byThirdByte[rev[2]] {
+		if r.MaxLen == n && checksum62Valid(rev[:], 4) {
+			f.dst = append(f.dst, Match{Rule: r, Start: s, End: e, Confidence: High, Glued: !boundaryBefore(buf, s) || !boundaryAfter(buf, e),
+				Encoding: EncodingReversed, Decoded: string(rev[:])})
+			return
+		}
+	}
 }

@@ -24,16 +24,29 @@ const (
 // bit clear (exact: no false positives from borrows).
 func zeroBytes(x uint64) uint64 { return ^((x&low7 + low7) | x | low7) }
 
-// nextGPair returns the first p >= i with b[p] in "gG" and b[p+1] in "hHiI",
-// or -1.
+// nextGPair returns the first p >= i with b[p] in "gG" and b[p+1] or b[p-1]
+// in "hHiI", or -1. A g after an h is the end of a token prefix written
+// backwards ("_phg", see reversedAt): the marks for it are those of the
+// forward pair shifted by two bytes, a few operations a word.
 func nextGPair(b []byte, i int) int {
+	// prev holds the h/i marks of the 8 bytes before the word at i, as
+	// pairMask returns them: only its two top bytes (b[i-1] and b[i]) are
+	// read.
+	var prev uint64
+	if i > 0 && i < len(b) && b[i-1]|0x21 == 'i' {
+		prev |= 0x80 << 48
+	}
+	if i < len(b) && b[i]|0x21 == 'i' {
+		prev |= 0x80 << 56
+	}
 	// 32 bytes a round, one branch for all four words.
 	for ; i+33 <= len(b); i += 32 {
 		q := b[i : i+33]
-		m0 := pairMask(binary.LittleEndian.Uint64(q[0:]), binary.LittleEndian.Uint64(q[1:]))
-		m1 := pairMask(binary.LittleEndian.Uint64(q[8:]), binary.LittleEndian.Uint64(q[9:]))
-		m2 := pairMask(binary.LittleEndian.Uint64(q[16:]), binary.LittleEndian.Uint64(q[17:]))
-		m3 := pairMask(binary.LittleEndian.Uint64(q[24:]), binary.LittleEndian.Uint64(q[25:]))
+		m0, h0 := pairMask(binary.LittleEndian.Uint64(q[0:]), binary.LittleEndian.Uint64(q[1:]), prev)
+		m1, h1 := pairMask(binary.LittleEndian.Uint64(q[8:]), binary.LittleEndian.Uint64(q[9:]), h0)
+		m2, h2 := pairMask(binary.LittleEndian.Uint64(q[16:]), binary.LittleEndian.Uint64(q[17:]), h1)
+		m3, h3 := pairMask(binary.LittleEndian.Uint64(q[24:]), binary.LittleEndian.Uint64(q[25:]), h2)
+		prev = h3
 		if m0|m1|m2|m3 == 0 {
 			continue
 		}
@@ -44,19 +57,28 @@ func nextGPair(b []byte, i int) int {
 		}
 	}
 	for ; i+9 <= len(b); i += 8 {
-		if m := pairMask(binary.LittleEndian.Uint64(b[i:]), binary.LittleEndian.Uint64(b[i+1:])); m != 0 {
+		m, h := pairMask(binary.LittleEndian.Uint64(b[i:]), binary.LittleEndian.Uint64(b[i+1:]), prev)
+		if m != 0 {
 			return i + bits.TrailingZeros64(m)/8
 		}
+		prev = h
 	}
-	for ; i+1 < len(b); i++ {
-		if b[i]|0x20 == 'g' && b[i+1]|0x21 == 'i' {
+	for ; i < len(b); i++ {
+		if b[i]|0x20 == 'g' && (i+1 < len(b) && b[i+1]|0x21 == 'i' || i > 0 && b[i-1]|0x21 == 'i') {
 			return i
 		}
 	}
 	return -1
 }
 
-// pairMask marks the bytes of w0 that start a pair: w1 is w0 a byte on.
-func pairMask(w0, w1 uint64) uint64 {
-	return zeroBytes(w0|0x20*ones^pairG) & zeroBytes(w1|0x21*ones^pairH)
+// pairMask marks the bytes of w0 that are a g (either case) with an h or i
+// (either case) after or before it. w1 is w0 a byte on; prev is what
+// pairMask returned for the 8 bytes before w0. It returns the marks and the
+// h/i marks of w1 (byte k marks w0's byte k+1), which the next word needs.
+func pairMask(w0, w1, prev uint64) (m, next uint64) {
+	g := zeroBytes(w0 | 0x20*ones ^ pairG)
+	next = zeroBytes(w1 | 0x21*ones ^ pairH)
+	// Byte k of w0 has byte k+1 after it (next's byte k) and byte k-1
+	// before it (next's byte k-2, or prev's top bytes for k < 2).
+	return g & (next | next<<16 | prev>>48), next
 }

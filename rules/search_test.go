@@ -7,8 +7,9 @@ import (
 
 // nextGPairNaive is nextGPair one byte at a time.
 func nextGPairNaive(b []byte, i int) int {
-	for ; i+1 < len(b); i++ {
-		if (b[i] == 'g' || b[i] == 'G') && bytes.IndexByte([]byte("hHiI"), b[i+1]) >= 0 {
+	hi := func(k int) bool { return k >= 0 && k < len(b) && bytes.IndexByte([]byte("hHiI"), b[k]) >= 0 }
+	for ; i < len(b); i++ {
+		if (b[i] == 'g' || b[i] == 'G') && (hi(i+1) || hi(i-1)) {
 			return i
 		}
 	}
@@ -27,7 +28,7 @@ func checkGPairs(t *testing.T, b []byte) {
 // Every offset, both ends of each 8- and 32-byte round, and the bytes that
 // differ from g, h and i by the bits the search folds (0x20, 0x01).
 func TestNextGPair(t *testing.T) {
-	for _, pair := range []string{"gh", "gi", "GH", "Gh", "GI", "Gi", "gH", "gI"} {
+	for _, pair := range []string{"gh", "gi", "GH", "Gh", "GI", "Gi", "gH", "gI", "hg", "iG", "Hg"} {
 		for at := range 70 {
 			b := bytes.Repeat([]byte{'.'}, 70)
 			copy(b[at:], pair)
