@@ -131,7 +131,7 @@ func (f *finder) escapeWindow(a int) int {
 func (f *finder) codepointWindow(a int) int {
 	buf := f.buf
 	f.probes += base64Probe + 1
-	if bytes.Index(buf[a:a+base64Probe+1], []byte("U+")) < 0 {
+	if !bytes.Contains(buf[a:a+base64Probe+1], []byte("U+")) {
 		return a
 	}
 	cp := func(c byte) bool { return probeCls[c]&clsCodepoint != 0 }

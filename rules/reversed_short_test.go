@@ -1,7 +1,6 @@
 package rules_test
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/ghtoken/ghtoken/rules"
@@ -15,7 +14,12 @@ import (
 func TestShortReversed(t *testing.T) {
 	for _, kind := range []string{rulestest.ClassicPAT, rulestest.OAuth, rulestest.AppUser, rulestest.AppInstallation} {
 		tok := rulestest.Token(kind, "short-indirect")
-		bad := tok[:len(tok)-1] + string("ab"[strings.IndexByte("ab", tok[len(tok)-1])+1&1])
+		// The last checksum character changed: a look-alike.
+		last := byte('a')
+		if tok[len(tok)-1] == last {
+			last = 'b'
+		}
+		bad := tok[:len(tok)-1] + string(last)
 		tests := []struct {
 			name, in string
 			enc      string // "" for no match
