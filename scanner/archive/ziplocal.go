@@ -90,6 +90,10 @@ func (z *zipLocal) Next() (Member, io.Reader, error) {
 		return Member{}, nil, fmt.Errorf("zip: local header name: %w", io.ErrUnexpectedEOF)
 	}
 	data := z.off + localHeaderLen + nameLen + extraLen
+	if data > z.size {
+		z.done = true
+		return Member{}, nil, errLocalTruncated
+	}
 	z.descripor = flags&8 != 0
 	z.after = -1
 	if !z.descripor {
@@ -137,6 +141,9 @@ func (z *zipLocal) Next() (Member, io.Reader, error) {
 // descriptor, a local header, the central directory) at or after off, or
 // the end of the file; desc says it is a data descriptor's.
 func (z *zipLocal) nextRecord(off int64) (end int64, desc bool) {
+	if off >= z.size {
+		return z.size, false
+	}
 	buf := make([]byte, min(64<<10, z.size-off+4))
 	for off < z.size {
 		n, _ := z.r.ReadAt(buf, off)
