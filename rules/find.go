@@ -223,10 +223,10 @@ type finder struct {
 	// yamlStopped whether it ended there (see yamlHostBlock).
 	yamlEnd     int
 	yamlStopped bool
-	netrcEnd    int            // where the latest .netrc entry read stopped
-	gitHub      gitHubCursor   // where the GitHub words are (see gitHubNear)
-	ghBlocks    []uint64       // the blocks near a GitHub word (see markGitHub)
-	clientID    clientIDCursor // where the GitHub client IDs are (see clientIDNear)
+	netrcEnd    int        // where the latest .netrc entry read stopped
+	gitHub      wordCursor // where the GitHub words are (see gitHubNear)
+	ghBlocks    []uint64   // the blocks near a GitHub word (see markGitHub)
+	clientID    wordCursor // where the GitHub client IDs are (see clientIDNear)
 	// longJWTEnd is the end of the latest stateless match whose header was
 	// too long to decode (see stateless).
 	longJWTEnd int

@@ -79,48 +79,10 @@ func (f *finder) hexValueAfter(n int) (v, e int, ok bool) {
 // clientIDWords start a GitHub client ID or the name before one.
 var clientIDWords = [...]string{"Iv1.", "Ov23", "Iv23", "client_id", "clientId", "CLIENT_ID", "client-id", "clientID", "ClientId", "ClientID"}
 
-// clientIDCursor is, for each of clientIDWords, the offset of its first
-// valid occurrence not before the latest query (len(buf) when none): the
-// queries come in increasing order, so each word is searched for once over
-// the input (see gitHubCursor).
-type clientIDCursor struct {
-	started bool
-	next    [len(clientIDWords)]int
-}
-
 // clientIDNear reports whether a GitHub client ID (or its name and value)
 // starts in buf[lo:hi]. lo must not decrease from one call to the next.
 func (f *finder) clientIDNear(lo, hi int) bool {
-	buf := f.buf
-	c := &f.clientID
-	lo, hi = max(lo, 0), min(hi, len(buf))
-	if !c.started {
-		c.started = true
-		for k := range c.next {
-			c.next[k] = -1
-		}
-	}
-	for k, w := range clientIDWords {
-		for c.next[k] < lo {
-			from := max(c.next[k]+1, lo)
-			n := bytes.Index(buf[from:], []byte(w))
-			f.probes++
-			for n >= 0 && !f.clientIDAt(from+n, k) {
-				from += n + 1
-				n = bytes.Index(buf[from:], []byte(w))
-				f.probes++
-			}
-			if n < 0 {
-				c.next[k] = len(buf)
-			} else {
-				c.next[k] = from + n
-			}
-		}
-		if c.next[k] < hi {
-			return true
-		}
-	}
-	return false
+	return f.wordNear(&f.clientID, clientIDWords[:], f.clientIDAt, lo, hi)
 }
 
 // clientIDAt reports whether clientIDWords[k] at q starts a client ID.

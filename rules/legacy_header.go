@@ -164,20 +164,23 @@ func legacyShaped(b []byte) bool {
 // gitHubWords are the words whose presence near a header names GitHub.
 var gitHubWords = [...]string{"github", "GitHub", "Github", "GITHUB", ".ghe.com"}
 
-// gitHubCursor is, for each of gitHubWords, the offset of its first
-// occurrence not before the latest query (len(buf) when there is none):
-// queries come in increasing order, so each word is searched for once over
-// the whole input, however many headers ask.
-type gitHubCursor struct {
+// wordCursor is, for each of a list of words, the offset of its first
+// (valid) occurrence not before the latest query (len(buf) when there is
+// none): queries come in increasing order, so each word is searched for
+// once over the whole input, however many candidates ask.
+type wordCursor struct {
 	started bool
-	next    [len(gitHubWords)]int
+	next    [maxCursorWords]int
 }
 
-// gitHubNear reports whether a GitHub word starts in buf[lo:hi]. lo must not
-// decrease from one call to the next.
-func (f *finder) gitHubNear(lo, hi int) bool {
+// maxCursorWords is the most words a wordCursor follows.
+const maxCursorWords = len(clientIDWords)
+
+// wordNear reports whether one of words starts in buf[lo:hi], at an offset q
+// that valid (nil: any) accepts for words[k]. lo must not decrease from one
+// call to the next with the same cursor c.
+func (f *finder) wordNear(c *wordCursor, words []string, valid func(q, k int) bool, lo, hi int) bool {
 	buf := f.buf
-	c := &f.gitHub
 	lo, hi = max(lo, 0), min(hi, len(buf))
 	if !c.started {
 		c.started = true
@@ -185,14 +188,20 @@ func (f *finder) gitHubNear(lo, hi int) bool {
 			c.next[k] = -1
 		}
 	}
-	for k, w := range gitHubWords {
+	for k, w := range words {
 		for c.next[k] < lo {
 			from := max(c.next[k]+1, lo)
+			n := bytes.Index(buf[from:], []byte(w))
 			f.probes++
-			if n := bytes.Index(buf[from:], []byte(w)); n >= 0 {
-				c.next[k] = from + n
-			} else {
+			for n >= 0 && valid != nil && !valid(from+n, k) {
+				from += n + 1
+				n = bytes.Index(buf[from:], []byte(w))
+				f.probes++
+			}
+			if n < 0 {
 				c.next[k] = len(buf)
+			} else {
+				c.next[k] = from + n
 			}
 		}
 		if c.next[k] < hi {
@@ -200,4 +209,10 @@ func (f *finder) gitHubNear(lo, hi int) bool {
 		}
 	}
 	return false
+}
+
+// gitHubNear reports whether a GitHub word starts in buf[lo:hi]. lo must not
+// decrease from one call to the next.
+func (f *finder) gitHubNear(lo, hi int) bool {
+	return f.wordNear(&f.gitHub, gitHubWords[:], nil, lo, hi)
 }
