@@ -119,3 +119,42 @@ func TestRawScanLookalikesCapped(t *testing.T) {
 		t.Errorf("%d raw matches kept, %d look-alikes dropped; want %d, %d", len(found), rs.lookDropped, maxLookalikesPerFile+1, n-maxLookalikesPerFile)
 	}
 }
+
+// The raw search of a UTF-16 stream holds as much of it as has arrived, up
+// to a chunk: a small member must not cost a whole chunk (before, every
+// file that sniffed as UTF-16 allocated one, and a module cache scan kept
+// over 100 MB of them alive). Tokens before, across and after the point
+// where the buffer reaches its full size are all found, once.
+func TestRawScanGrowsWithTheStream(t *testing.T) {
+	const chunk = 64 << 10
+	small := newRawScan(chunk, rules.Options{})
+	fmt.Fprintf(small, "x = 1\n")
+	if c := cap(small.buf); c >= chunk/4 {
+		t.Errorf("raw search of 6 bytes holds a %d-byte buffer", c)
+	}
+	tok := rulestest.Token(rulestest.ClassicPAT, "grow")
+	rs := newRawScan(chunk, rules.Options{})
+	var want []int64
+	var written int64
+	put := func(s string) {
+		// Odd-sized writes, so that growth and chunk ends fall anywhere.
+		for len(s) > 0 {
+			n := min(len(s), 1+int(written%977))
+			rs.Write([]byte(s[:n]))
+			written += int64(n)
+			s = s[n:]
+		}
+	}
+	for _, at := range []int64{100, 5000, int64(keep + chunk - 20), 3*chunk + 7} {
+		put(strings.Repeat(".", int(at-written)) + " ")
+		want = append(want, written)
+		put(tok + " ")
+	}
+	var got []int64
+	for _, m := range rs.finish() {
+		got = append(got, m.offset)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("tokens found at %v, want %v", got, want)
+	}
+}

@@ -231,7 +231,11 @@ func readHead(raw *countingReader, path string, chunkSize int, buf []byte, archi
 // UTF-16 token has a NUL byte between its characters, so the two searches
 // never find the same one.
 type rawScan struct {
+	// buf grows as the stream's bytes arrive, up to max: most files that
+	// sniff as UTF-16 (archive members of fuzz corpora, say) are small, and
+	// a full chunk for each of them kept tens of MiB of garbage alive.
 	buf      []byte
+	max      int
 	filled   int
 	base     int64 // absolute offset of buf[0]
 	emitFrom int64
@@ -247,17 +251,28 @@ type rawScan struct {
 func newRawScan(chunkSize int, opt rules.Options) *rawScan {
 	// Every rule, the legacy one included: ASCII pasted after a byte order
 	// mark is text, and its GITHUB_TOKEN=<40 hex> line is a finding.
-	return &rawScan{buf: make([]byte, keep+chunkSize), pos: position{line: 1}, opt: opt}
+	return &rawScan{max: keep + chunkSize, pos: position{line: 1}, opt: opt}
+}
+
+// grow makes room for at least want more bytes, within max.
+func (s *rawScan) grow(want int) {
+	size := min(s.max, max(2*len(s.buf), s.filled+want, 4<<10))
+	buf := make([]byte, size)
+	copy(buf, s.buf[:s.filled])
+	s.buf = buf
 }
 
 // Write takes the next bytes of the stream; it never fails.
 func (s *rawScan) Write(p []byte) (int, error) {
 	n := len(p)
 	for len(p) > 0 {
+		if s.filled == len(s.buf) {
+			s.grow(len(p))
+		}
 		c := copy(s.buf[s.filled:], p)
 		s.filled += c
 		p = p[c:]
-		if s.filled == len(s.buf) {
+		if s.filled == s.max {
 			s.scan(false)
 		}
 	}
