@@ -4,8 +4,11 @@
 #
 #   tree       ghtoken scan --no-ignore TREE...   vs rg -uu -c and rg -uuu -c with
 #              the bare token regex (ripgrep reads binary files only with -uuu;
-#              ghtoken always does), and with --no-archives (ripgrep does not
-#              decompress; ghtoken reads inside archives unless told not to)
+#              ghtoken always does); vs rg -uuu -z -c, which also reads inside
+#              compressed files (gzip, bzip2, xz, zstd... through their own
+#              command-line tools; not zip or tar members), the like-for-like
+#              baseline for ghtoken's default; and with --no-archives against
+#              rg -uuu -c (neither decompresses)
 #   staged     ghtoken scan --staged              vs git diff --cached, 5 files
 #              changed in a generated 50,000-file repository
 #   startup    ghtoken version                    vs a hello-world Go binary built
@@ -122,13 +125,16 @@ for r in $rows; do
     timeit gt "$runs" "$bin" scan --no-ignore "${trees[@]}"
     timeit rg "$runs" rg -uu -c "$regex" "${trees[@]}"
     timeit rg3 "$runs" rg -uuu -c "$regex" "${trees[@]}"
+    timeit rgz "$runs" rg -uuu -z -c "$regex" "${trees[@]}"
     timeit gtplain "$runs" "$bin" scan --no-ignore --no-archives "${trees[@]}"
     peak gt "$bin" scan --no-ignore "${trees[@]}"
     peak gtplain "$bin" scan --no-ignore --no-archives "${trees[@]}"
     peak rg rg -uu -c "$regex" "${trees[@]}"
     peak rg3 rg -uuu -c "$regex" "${trees[@]}"
+    peak rgz rg -uuu -z -c "$regex" "${trees[@]}"
     row "tree: $files files, $size MiB" 'rg -uu -c' gt rg '≤ 1.0×, ≤ 64 MiB'
     row "tree: $files files, $size MiB" 'rg -uuu -c' gt rg3 '≤ 1.0×'
+    row "tree: $files files, $size MiB" 'rg -uuu -z -c' gt rgz '≤ 1.0×'
     row "tree, --no-archives" 'rg -uuu -c' gtplain rg3 '≤ 1.0×'
     ;;
   staged)
