@@ -13,6 +13,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
 
 	"github.com/fatih/color"
 
@@ -20,10 +22,30 @@ import (
 )
 
 func main() {
+	setMemoryLimit(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
+}
+
+// setMemoryLimit gives the garbage collector a soft limit that follows the
+// scan's own bound, unless GOMEMLIMIT says otherwise. What a scan keeps
+// alive is bounded by design (a chunk buffer, one decoder window and one
+// spool per worker): about 25 MB on two cores for a 1.2 GB tree with archives
+// in it. With the default pacing the heap grew to twice that before each
+// collection, and peak RSS was 62-64 MB; with this limit it is 47-49 MB for
+// the same CPU time. It is a soft limit: a scan that needs more still gets it.
+func setMemoryLimit(getenv func(string) string) {
+	if getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetMemoryLimit(memoryLimit(runtime.GOMAXPROCS(0)))
+}
+
+// memoryLimit is the soft heap limit for a scan with this many workers.
+func memoryLimit(workers int) int64 {
+	return 24<<20 + int64(workers)*(8<<20)
 }
 
 // env is what a command may touch; tests replace every part of it.
