@@ -158,3 +158,15 @@ func TestRawScanGrowsWithTheStream(t *testing.T) {
 		t.Errorf("tokens found at %v, want %v", got, want)
 	}
 }
+
+// BenchmarkRawScanSmall is the raw search of one small UTF-16 file: its
+// B/op is what each such file or archive member costs the heap.
+func BenchmarkRawScanSmall(b *testing.B) {
+	text := []byte(strings.Repeat("x\x00", 100))
+	b.ReportAllocs()
+	for b.Loop() {
+		rs := newRawScan(defaultChunkSize, rules.Options{})
+		rs.Write(text)
+		rs.finish()
+	}
+}
