@@ -60,7 +60,8 @@ func (f *finder) concatAt(p int) {
 	if j.joins == 0 || j.n < minTokenLen {
 		return
 	}
-	inner := finder{buf: j.text[:j.n+btoi(j.term)], opt: f.opt, lockfile: true}
+	inner := newFinder(finder{buf: j.text[:j.n+btoi(j.term)], opt: f.opt, lockfile: true})
+	defer inner.release()
 	inner.run()
 	f.probes += inner.probes
 	for _, m := range inner.dst {

@@ -248,10 +248,11 @@ func (f *finder) decodeEscapes(p int) {
 	if len(dec) < minTokenLen {
 		return // too short to hold a token: "ghp%5F" and a space
 	}
-	inner := finder{buf: dec, opt: f.opt, lockfile: f.lockfile, depth: f.depth - 1, dst: r.matches}
+	inner := newFinder(finder{buf: dec, opt: f.opt, lockfile: f.lockfile, depth: f.depth - 1, dst: r.matches})
 	inner.run()
 	f.probes += inner.probes
 	r.matches = inner.dst
+	inner.release()
 	for k := range r.matches {
 		if m := &r.matches[k]; m.Encoding == "" {
 			m.Decoded = string(dec[m.Start:m.End])

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -113,7 +114,8 @@ func Find(buf []byte, opt Options, dst []Match) []Match {
 // a detector quadratic.
 func find(buf []byte, opt Options, dst []Match) ([]Match, int) {
 	first := len(dst)
-	f := finder{buf: buf, opt: opt, dst: dst, lockfile: opt.PrefixedOnly || isLockfile(opt.Path), depth: maxDecodeDepth}
+	f := newFinder(finder{buf: buf, opt: opt, dst: dst, lockfile: opt.PrefixedOnly || isLockfile(opt.Path), depth: maxDecodeDepth})
+	defer f.release()
 	f.run()
 	out := f.dst[first:]
 	// The 'g' pass yields matches in order; only 'G' keywords, the rare
@@ -233,6 +235,26 @@ type finder struct {
 	// probes counts the work done, for tests (see find); a decoding's
 	// inner finder adds its own.
 	probes int
+}
+
+// finders holds finders between uses. A finder is large (its run and word
+// state) and escapes to the heap (rules' find functions take it); one
+// allocation per Find was most of the cost of searching a small file, and
+// a tree holds thousands of them. Decodings take their inner finders from
+// it too.
+var finders = sync.Pool{New: func() any { return new(finder) }}
+
+// newFinder returns a finder set to init; release gives it back.
+func newFinder(init finder) *finder {
+	f := finders.Get().(*finder)
+	*f = init
+	return f
+}
+
+// release returns f to the pool, holding no reference to what it searched.
+func (f *finder) release() {
+	*f = finder{}
+	finders.Put(f)
 }
 
 func (f *finder) add(m Match) {
