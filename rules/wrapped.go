@@ -1,5 +1,7 @@
 package rules
 
+import "sort"
+
 // base64 is often wrapped across lines: PEM bodies (64 characters a line),
 // MIME and email bodies and GNU base64 (76), YAML block scalars holding a
 // Secret's data, each line indented alike. The encoder wraps one stream, so
@@ -91,22 +93,30 @@ func (f *finder) needlesInBlock(lines [][2]int) {
 	for _, l := range lines {
 		n += l[1] - l[0]
 	}
-	// One allocation each: grown a line at a time they were copied over
-	// and over (a sixth of a scan of Go's src, rich in PEM blocks).
+	// One allocation: grown a line at a time it was copied over and over
+	// (a sixth of a scan of Go's src, rich in PEM blocks).
 	text := make([]byte, 0, n)
-	src := make([]int32, 0, n) // src[k] is where byte k of text is in f.buf
-	for _, l := range lines {
+	// at[i] is where line i starts in text. Where byte k of text is in
+	// f.buf is found from it for the few matches, rather than mapped for
+	// every byte up front: four bytes of map per byte of a block that can
+	// be megabytes long, and a loop over all of them.
+	at := make([]int, len(lines))
+	for i, l := range lines {
+		at[i] = len(text)
 		text = append(text, f.buf[l[0]:l[1]]...)
-		for i := l[0]; i < l[1]; i++ {
-			src = append(src, int32(i))
-		}
+	}
+	src := func(k int) int {
+		// The last line that starts at or before k holds it.
+		i := sort.Search(len(at), func(i int) bool { return at[i] > k }) - 1
+		return lines[i][0] + k - at[i]
 	}
 	f.probes += len(text)
-	inner := finder{buf: text, opt: f.opt, lockfile: f.lockfile, depth: f.depth}
+	inner := newFinder(finder{buf: text, opt: f.opt, lockfile: f.lockfile, depth: f.depth})
+	defer inner.release()
 	inner.needlesIn(0, len(text))
 	f.probes += inner.probes
 	for _, m := range inner.dst {
-		s, e := int(src[m.Start]), int(src[m.End-1])+1
+		s, e := src(m.Start), src(m.End-1)+1
 		if e-s > decodeWindow {
 			continue // the line breaks took it past the window a match may depend on
 		}
