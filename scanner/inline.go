@@ -53,8 +53,11 @@ func withReason(r string) string {
 type lineJudge struct {
 	path    string
 	lineSet *finding.LineSet // limits unused-directive notices
-	example bool             // documentation or fixture: unused directives are examples
 	sample  bool             // keep up to maxLookalikesPerFile look-alikes
+	// example: documentation or a fixture, where unused directives are
+	// examples; worked out from path at the first directive (example is
+	// 1 + 0 or 1 once known), not for every file.
+	example int
 	// listAdded: a directive on a line of lineSet that allows a token is
 	// listed (suppression-added): in a commit range, the code under review
 	// wrote it.
@@ -86,8 +89,10 @@ type dirGroup struct {
 	allowed      bool            // allower allowed a token
 }
 
-func newLineJudge(path string, lineSet *finding.LineSet, lookalikes, listAdded bool) *lineJudge {
-	return &lineJudge{path: path, lineSet: lineSet, example: isExample(path), sample: lookalikes, listAdded: listAdded, cur: 1}
+// reset makes j the judge of a new stream. A worker keeps one judge for all
+// its files (one allocation per file otherwise); pending keeps its array.
+func (j *lineJudge) reset(path string, lineSet *finding.LineSet, lookalikes, listAdded bool) {
+	*j = lineJudge{path: path, lineSet: lineSet, sample: lookalikes, listAdded: listAdded, cur: 1, pending: j.pending[:0]}
 }
 
 // finding takes the next finding.
@@ -139,7 +144,7 @@ func (j *lineJudge) directive(d inlineDirective) {
 	if d.Allows() {
 		g.allows, g.allowForeign, g.allower = true, d.Foreign, d
 	}
-	if !d.Foreign && d.Reason != "" && (j.lineSet == nil || j.lineSet.Contains(d.line)) && !j.example {
+	if !d.Foreign && d.Reason != "" && (j.lineSet == nil || j.lineSet.Contains(d.line)) && !j.isExample() {
 		if len(g.unused) < maxNoticesPerFile {
 			g.unused = append(g.unused, d)
 		} else {
@@ -218,6 +223,16 @@ func (j *lineJudge) notice(n finding.Notice) {
 		return
 	}
 	j.notices = append(j.notices, n)
+}
+
+func (j *lineJudge) isExample() bool {
+	if j.example == 0 {
+		j.example = 1
+		if isExample(j.path) {
+			j.example = 2
+		}
+	}
+	return j.example == 2
 }
 
 // finish judges what is pending; the judge is done.

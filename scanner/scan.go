@@ -165,6 +165,7 @@ type workerResult struct {
 	inline       int
 	foreign      int
 	dirs         directiveSink
+	judge        lineJudge // of the stream being read (see scanContent)
 	// Counted beyond the per-file caps (see lineJudge).
 	noticesNotListed, lookalikesListed int
 }
@@ -277,7 +278,8 @@ func (o *workerResult) scanContent(c content, opt Options, chunk int, buf []byte
 	}
 	// In a commit range, a directive on a line the commit adds was written
 	// by the code under review: it applies, and is listed.
-	judge := newLineJudge(it.Path, it.Lines, opt.Lookalikes, it.Commit != nil && it.Lines != nil)
+	judge := &o.judge
+	judge.reset(it.Path, it.Lines, opt.Lookalikes, it.Commit != nil && it.Lines != nil)
 	// Kept findings go straight to the worker's list.
 	first := len(o.findings)
 	judge.kept = o.findings
