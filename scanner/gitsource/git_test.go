@@ -492,6 +492,15 @@ func TestHistoryReadersAgree(t *testing.T) {
 	}
 }
 
+func TestDefaultReaders(t *testing.T) {
+	// Half the CPUs go to git, never none and never more than two.
+	for procs, want := range map[int]int{1: 1, 2: 1, 3: 1, 4: 2, 5: 2, 64: 2} {
+		if got := defaultReaders(procs); got != want {
+			t.Errorf("defaultReaders(%d) = %d, want %d", procs, got, want)
+		}
+	}
+}
+
 // scanHistory scans h and attributes its findings, as the command does.
 func scanHistory(ctx context.Context, h *History, opt scanner.Options) (*finding.Result, error) {
 	res, err := scanner.Scan(ctx, h, opt)

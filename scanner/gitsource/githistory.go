@@ -36,8 +36,8 @@ type History struct {
 	Progress func(HistoryProgress)
 	// Commits is set by Walk: the number of commits reached.
 	Commits int
-	// Readers is the number of git cat-file processes; 0 means two, or
-	// one on a single CPU.
+	// Readers is the number of git cat-file processes; 0 means one per
+	// two CPUs, at least one and at most two (see defaultReaders).
 	Readers int
 }
 
@@ -207,7 +207,7 @@ func (h *History) startReaders(ctx context.Context, cancel func()) (*stream, []*
 	}
 	n := h.Readers
 	if n <= 0 {
-		n = min(2, runtime.GOMAXPROCS(0))
+		n = defaultReaders(runtime.GOMAXPROCS(0))
 	}
 	cfs := make([]*catFile, 0, n)
 	for range n {
@@ -223,6 +223,16 @@ func (h *History) startReaders(ctx context.Context, cancel func()) (*stream, []*
 		cfs = append(cfs, c)
 	}
 	return rl, cfs, nil
+}
+
+// defaultReaders is the number of cat-file processes for procs CPUs. The
+// scanner's workers need about as much CPU per byte as git needs to inflate
+// it, so git gets half the CPUs: every process added costs CPU of its own,
+// as each one inflates the delta bases its objects need into its own cache
+// (the same blobs read by two processes took 25-35% more of git's CPU than
+// by one). On 2 CPUs one reader left more for the scan and ended sooner.
+func defaultReaders(procs int) int {
+	return max(1, min(2, procs/2))
 }
 
 // finishWalk reports the blobs the repository lacks and counts the commits
