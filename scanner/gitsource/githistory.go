@@ -131,6 +131,11 @@ func (h *History) Walk(ctx context.Context, emit func(finding.Item) error) error
 	}
 	feedErr := make(chan error, 1)
 	go func() { feedErr <- feed(rl.out, cfs) }()
+	// The commits are counted while the blobs are read: without a
+	// commit-graph, counting walks every commit again (0.35 s for the
+	// 19,198 commits of golang/tools), time the scan need not wait for.
+	counted := make(chan commitCount, 1)
+	go func() { counted <- h.countCommits(ctx) }()
 	total := make(chan int, 1)
 	if h.Progress != nil {
 		go func() { total <- h.countObjects(ctx) }()
@@ -154,8 +159,9 @@ func (h *History) Walk(ctx context.Context, emit func(finding.Item) error) error
 	if cerr == nil && ferr != nil && ctx.Err() == nil {
 		cerr = fmt.Errorf("git cat-file: %w", ferr)
 	}
+	count := <-counted
 	if werr == nil && rerr == nil && cerr == nil {
-		if err := h.finishWalk(ctx, missing, &p, emit); err != nil {
+		if err := h.finishWalk(ctx, missing, count, &p, emit); err != nil {
 			return err
 		}
 	}
@@ -235,21 +241,35 @@ func defaultReaders(procs int) int {
 	return max(1, min(2, procs/2))
 }
 
-// finishWalk reports the blobs the repository lacks and counts the commits
-// the walk went through.
-func (h *History) finishWalk(ctx context.Context, missing map[string]string, p *HistoryProgress, emit func(finding.Item) error) error {
+// finishWalk reports the blobs the repository lacks and records the
+// number of commits the walk went through.
+func (h *History) finishWalk(ctx context.Context, missing map[string]string, count commitCount, p *HistoryProgress, emit func(finding.Item) error) error {
 	if len(missing) > 0 {
 		if err := h.emitMissing(ctx, missing, emit); err != nil {
 			return err
 		}
 	}
+	if count.err != nil {
+		return count.err
+	}
+	h.Commits, p.Commits = count.n, count.n
+	return nil
+}
+
+// commitCount is the number of commits the walk goes through, or why git
+// could not count them.
+type commitCount struct {
+	n   int
+	err error
+}
+
+func (h *History) countCommits(ctx context.Context) commitCount {
 	out, err := h.Git.output(ctx, append(append([]string{"rev-list", "--count"}, h.revs()...), "--")...)
 	if err != nil {
-		return err
+		return commitCount{err: err}
 	}
-	h.Commits, _ = strconv.Atoi(strings.TrimSpace(string(out)))
-	p.Commits = h.Commits
-	return nil
+	n, _ := strconv.Atoi(strings.TrimSpace(string(out)))
+	return commitCount{n: n}
 }
 
 // readBlobs reads the cat-file answers in rev-list's order and emits each
