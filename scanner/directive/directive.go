@@ -70,7 +70,9 @@ func (d *Directive) Allows() bool { return d.Foreign || d.Reason != "" }
 // starts before it (up to MaxLen bytes). foreign says whether other tools' directives are looked for.
 func Find(data []byte, from, to int, foreign bool, dst []Directive) []Directive {
 	first := len(dst)
-	// ":allow" finds ghtoken:allow[-next-line] and gitleaks:allow.
+	// ":allow" finds ghtoken:allow[-next-line] and gitleaks:allow. It runs
+	// on every byte of every file: see eachMarker for why it is searched
+	// by its "w".
 	dst = eachMarker(data, from, to, ":allow", dst, func(at int) (Directive, bool) {
 		switch {
 		case hasSuffixAt(data, at, "ghtoken"):
@@ -140,26 +142,68 @@ func parsePragma(data []byte, at int) (Directive, bool) {
 // eachMarker calls parse for each occurrence of marker that starts in
 // data[from:to] and appends what it accepts, when the directive starts a
 // word.
+//
+// The search looks for one byte of the marker (bytes.IndexByte) and checks
+// the marker around each one, so its cost grows with how common that byte
+// is. A search for the whole marker (bytes.Index) stops at every
+// occurrence of its first byte: for ":allow", every colon, which Go, JSON
+// and YAML are full of, while prose and HTML have more "w" than colons.
+// So the marker's two rarest bytes (see rareRank) are counted in the KiB
+// in the middle of what is searched (the start of a file is often a
+// license or a doc comment: prose) and the less common one is looked for.
 func eachMarker(data []byte, from, to int, marker string, dst []Directive, parse func(at int) (Directive, bool)) []Directive {
-	m := []byte(marker)
 	// A marker sits up to maxMarkerBack bytes into its directive, so the
 	// markers of directives that start in [from, to) lie in
 	// [from, to+maxMarkerBack); each directive is kept by exactly one
 	// window, the one its first byte is in.
-	end := min(len(data), to+maxMarkerBack+len(m)-1)
-	for i := from; i < end; {
-		j := bytes.Index(data[i:end], m)
+	end := min(len(data), to+maxMarkerBack+len(marker)-1)
+	if from >= end {
+		return dst
+	}
+	k, k2 := rareBytes(marker)
+	if k2 >= 0 {
+		mid := from + (end-from)/2
+		sample := data[max(from, mid-512):min(end, mid+512)]
+		if bytes.Count(sample, []byte{marker[k2]}) < bytes.Count(sample, []byte{marker[k]}) {
+			k = k2
+		}
+	}
+	c := marker[k]
+	for i := from + k; i < end; {
+		j := bytes.IndexByte(data[i:end], c)
 		if j < 0 {
 			break
 		}
-		at := i + j
+		at := i + j - k
+		i += j + 1
+		if at+len(marker) > end || string(data[at:at+len(marker)]) != marker {
+			continue
+		}
 		if d, ok := parse(at); ok && d.Start >= from && d.Start < to && startsWord(data, d.Start) {
 			dst = append(dst, d)
 		}
-		i = at + 1
 	}
 	return dst
 }
+
+// rareBytes returns the indexes of the two bytes of marker that come first
+// in rareRank (k2 is -1 when there is one, and k is 0 when there is none).
+func rareBytes(marker string) (k, k2 int) {
+	k, k2 = -1, -1
+	for r := range len(rareRank) {
+		if i := strings.IndexByte(marker, rareRank[r]); i >= 0 {
+			if k < 0 {
+				k = i
+			} else {
+				return k, i
+			}
+		}
+	}
+	return max(k, 0), -1
+}
+
+// rareRank lists bytes from rarest to less rare in source and text.
+const rareRank = "zqxjkvw:"
 
 // maxMarkerBack is the furthest a searched marker lies from its directive's
 // first byte ("wlist" in "pragma: allowlist").

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -101,4 +102,33 @@ func benchText(b *testing.B, size int) []byte {
 		src = append(src, data...)
 	}
 	return bytes.Repeat(src, size/len(src)+1)[:size]
+}
+
+// FuzzEachMarker checks the search by one rare byte against a plain search
+// for the whole marker: every occurrence that starts in the window, in
+// order, whichever byte the search picked.
+func FuzzEachMarker(f *testing.F) {
+	f.Add([]byte("a:allow b:allowww :::allow www"), uint8(0), uint8(20))
+	f.Add([]byte(strings.Repeat("w", 600)+":allow"+strings.Repeat(":", 600)+":allow"), uint8(1), uint8(255))
+	f.Add([]byte("pragma: allowlist wlistwlist truffle"+"hog:ignore"), uint8(0), uint8(40))
+	f.Fuzz(func(t *testing.T, data []byte, from, to uint8) {
+		lo, hi := min(int(from), len(data)), min(int(to), len(data))
+		for _, marker := range []string{":allow", "wlist", "hog:i"} {
+			var got []int
+			eachMarker(data, lo, hi, marker, nil, func(at int) (Directive, bool) {
+				got = append(got, at)
+				return Directive{}, false
+			})
+			var want []int
+			end := min(len(data), hi+maxMarkerBack+len(marker)-1)
+			for i := lo; i < end; i++ {
+				if bytes.HasPrefix(data[i:end], []byte(marker)) {
+					want = append(want, i)
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("eachMarker(%q, %d, %d, %q) visits %v, want %v", data, lo, hi, marker, got, want)
+			}
+		}
+	})
 }
