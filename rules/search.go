@@ -29,6 +29,7 @@ func zeroBytes(x uint64) uint64 { return ^((x&low7 + low7) | x | low7) }
 // backwards ("_phg", see reversedAt): the marks for it are those of the
 // forward pair shifted by two bytes, a few operations a word.
 func nextGPair(b []byte, i int) int {
+	i = pairBlock(b, i)
 	// prev holds the h/i marks of the 8 bytes before the word at i, as
 	// pairMask returns them: only its two top bytes (b[i-1] and b[i]) are
 	// read.
@@ -70,6 +71,51 @@ func nextGPair(b []byte, i int) int {
 	}
 	return -1
 }
+
+// pairBlock skips, from i, the 32-byte rounds of nextGPair that hold no g
+// pair, and returns where the first one that may starts (at most 32 bytes
+// from the end of b). Most rounds hold none: instead of marking where
+// pairs are, it only asks whether there is one, which costs half as much.
+// A g followed by an h or i makes a zero byte in x|y, one preceded by one
+// a zero byte in x|s, and "has a zero byte" is a few operations
+// ((v-ones)&^v has its high bit set in some byte exactly when v has a zero
+// byte, though not only in that byte).
+func pairBlock(b []byte, i int) int {
+	if i+33 > len(b) {
+		return i
+	}
+	// yc holds, in its two top bytes, y of b[i-1] and b[i]: 0 for an h or
+	// i, not 0 otherwise.
+	yc := uint64(b[i]|0x21^'i') << 56
+	if i > 0 {
+		yc |= uint64(b[i-1]|0x21^'i') << 48
+	} else {
+		yc |= 0xff << 48
+	}
+	for ; i+33 <= len(b); i += 32 {
+		q := b[i : i+33]
+		x0 := binary.LittleEndian.Uint64(q[0:]) | 0x20*ones ^ pairG
+		x1 := binary.LittleEndian.Uint64(q[8:]) | 0x20*ones ^ pairG
+		x2 := binary.LittleEndian.Uint64(q[16:]) | 0x20*ones ^ pairG
+		x3 := binary.LittleEndian.Uint64(q[24:]) | 0x20*ones ^ pairG
+		y0 := binary.LittleEndian.Uint64(q[1:]) | 0x21*ones ^ pairH
+		y1 := binary.LittleEndian.Uint64(q[9:]) | 0x21*ones ^ pairH
+		y2 := binary.LittleEndian.Uint64(q[17:]) | 0x21*ones ^ pairH
+		y3 := binary.LittleEndian.Uint64(q[25:]) | 0x21*ones ^ pairH
+		v := hasZero(x0|y0) | hasZero(x0|(y0<<16|yc>>48)) |
+			hasZero(x1|y1) | hasZero(x1|(y1<<16|y0>>48)) |
+			hasZero(x2|y2) | hasZero(x2|(y2<<16|y1>>48)) |
+			hasZero(x3|y3) | hasZero(x3|(y3<<16|y2>>48))
+		if v&^low7 != 0 {
+			return i
+		}
+		yc = y3
+	}
+	return i
+}
+
+// hasZero has a high bit set when x has a zero byte (see pairBlock).
+func hasZero(x uint64) uint64 { return (x - ones) &^ x }
 
 // pairMask marks the bytes of w0 that are a g (either case) with an h or i
 // (either case) after or before it. w1 is w0 a byte on; prev is what
