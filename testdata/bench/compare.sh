@@ -15,7 +15,11 @@
 #              the same way (go build, same toolchain)
 #   history    ghtoken scan --history             vs git log -p --all, on a history
 #              generated from the Go tree's files ($COMPARE_COMMITS commits), or
-#              on the repository $HISTORY_REPO when set
+#              on the repository $HISTORY_REPO when set; again with --no-archives
+#              (the Go tree's bzip2 file is most of the difference), and that
+#              against git alone reading every distinct blob once (rev-list of
+#              the blobs piped into one cat-file --batch: what --history cannot
+#              do without)
 #
 # For each: both times (hyperfine's median when hyperfine is installed, else the
 # best of N runs), both CPU times (user+system), their ratio, and the peak RSS
@@ -181,12 +185,20 @@ for r in $rows; do
     hruns=$((runs < 3 ? runs : 3))
     (
       cd "$hist"
+      blobs='git rev-list --objects --all --filter=object:type=blob --filter-provided-objects --no-object-names | git cat-file --batch'
       timeit gt "$hruns" "$bin" scan --history
       timeit git "$hruns" git log -p --all
+      timeit gtplain "$hruns" "$bin" scan --history --no-archives
+      timeit blobs "$hruns" sh -c "$blobs >/dev/null"
       peak gt "$bin" scan --history
       peak git git log -p --all
+      peak gtplain "$bin" scan --history --no-archives
+      peak blobs sh -c "$blobs >/dev/null"
     )
-    row "--history, $(git -C "$hist" rev-list --all --count) commits" 'git log -p --all' gt git '≤ 0.5×'
+    n=$(git -C "$hist" rev-list --all --count)
+    row "--history, $n commits" 'git log -p --all' gt git '≤ 0.5×'
+    row "--history --no-archives, $n commits" 'git log -p --all' gtplain git '≤ 0.5×'
+    row "--history --no-archives, $n commits" 'git cat-file of every blob' gtplain blobs '—'
     ;;
   *)
     echo "compare.sh: unknown row $r (tree, staged, startup, history)" >&2
