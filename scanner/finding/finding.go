@@ -193,6 +193,10 @@ type Result struct {
 	Stats       Stats
 }
 
+// CompareFindings orders findings by path, line, column, rule and commit,
+// then by what else tells two findings at one place apart (their end,
+// encoding, text and stage), so that an order sorted with it does not
+// depend on the order the findings came in.
 func CompareFindings(a, b *Finding) int {
 	if c := cmp.Compare(a.Path, b.Path); c != 0 {
 		return c
@@ -206,7 +210,9 @@ func CompareFindings(a, b *Finding) int {
 	if c := cmp.Compare(ruleOrder(a.Rule), ruleOrder(b.Rule)); c != 0 {
 		return c
 	}
-	return cmp.Compare(commitKey(a.Commit), commitKey(b.Commit))
+	return cmp.Or(cmp.Compare(commitKey(a.Commit), commitKey(b.Commit)),
+		cmp.Compare(a.EndColumn, b.EndColumn), cmp.Compare(a.Offset, b.Offset), cmp.Compare(a.Encoding, b.Encoding),
+		cmp.Compare(a.Secret, b.Secret), cmp.Compare(a.Stage, b.Stage), cmp.Compare(a.Blob, b.Blob), cmp.Compare(a.Container, b.Container))
 }
 
 var ruleIndex = func() map[*rules.Rule]int {
@@ -229,8 +235,11 @@ func commitKey(c *Commit) string {
 func (r *Result) Sort() {
 	slices.SortFunc(r.Findings, func(a, b Finding) int { return CompareFindings(&a, &b) })
 	slices.SortFunc(r.Notices, compareNotices)
+	// Every field is a key: workers hand their results over in an order
+	// that depends on scheduling, and one file may be skipped twice for
+	// one reason (a damaged zip: its directory, then a member).
 	slices.SortFunc(r.Skipped, func(a, b Skipped) int {
-		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Reason, b.Reason))
+		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Reason, b.Reason), cmp.Compare(a.Detail, b.Detail), cmp.Compare(a.Container, b.Container))
 	})
 	slices.Sort(r.BinaryFiles)
 }
@@ -252,7 +261,7 @@ type Notice struct {
 }
 
 func compareNotices(a, b Notice) int {
-	return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column), cmp.Compare(a.Code, b.Code))
+	return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column), cmp.Compare(a.Code, b.Code), cmp.Compare(a.Message, b.Message))
 }
 
 // Suppression mechanisms.
