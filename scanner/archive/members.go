@@ -3,12 +3,12 @@ package archive
 import (
 	"archive/tar"
 	"archive/zip"
-	"compress/bzip2"
 	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
 	"path"
+	"runtime"
 	"strings"
 
 	"github.com/klauspost/compress/zstd"
@@ -137,7 +137,8 @@ const ZstdMaxWindow = 8 << 20
 
 // Decompress returns the content of a gzip, bzip2 or zstd stream and the
 // name it gives its content ("" when it gives none: only gzip does).
-// Close the reader when done: a zstd reader holds buffers until then.
+// Close the reader when done: a zstd reader holds buffers until then, a
+// bzip2 reader goroutines and a spooled copy of its input.
 func Decompress(f Format, r io.Reader) (io.ReadCloser, string, error) {
 	switch f {
 	case Gzip:
@@ -147,7 +148,13 @@ func Decompress(f Format, r io.Reader) (io.ReadCloser, string, error) {
 		}
 		return z, path.Base(cleanName(strings.ReplaceAll(z.Name, "\\", "/"))), nil
 	case Bzip2:
-		return io.NopCloser(bzip2.NewReader(r)), "", nil
+		// Blocks decode on several cores (see bzip2par.go); with
+		// one, the standard reader as it is.
+		ahead := 0
+		if n := runtime.GOMAXPROCS(0); n > 1 {
+			ahead = n + 1
+		}
+		return newBzip2Reader(r, ahead), "", nil
 	case Zstd:
 		z, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true), zstd.WithDecoderMaxWindow(ZstdMaxWindow))
 		if err != nil {
