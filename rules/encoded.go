@@ -197,8 +197,12 @@ func (f *finder) findRuns() {
 	buf := f.buf
 	b64Done, escDone, cpDone := 0, 0, 0
 	var prev uint8 // the previous window's classes
+	// The probes are counted at the end: f.probes is in memory, and an
+	// increment there each round chained the rounds through a store and
+	// a load.
+	rounds := 0
 	for i := base64Probe; i < len(buf); i += base64Probe {
-		f.probes++
+		rounds++
 		a := i - base64Probe
 		w := (*[base64Probe + 1]byte)(buf[a : i+1])
 		all := probeCls[w[0]] & probeCls[w[3]] & probeCls[w[6]] & probeCls[w[9]] & probeCls[w[12]] &
@@ -220,6 +224,7 @@ func (f *finder) findRuns() {
 			b64Done = f.base64Window(i)
 		}
 	}
+	f.probes += rounds
 }
 
 // base64Window reads the run of base64 characters around the probe at i
@@ -256,8 +261,8 @@ func (f *finder) base64Window(i int) int {
 func (f *finder) needlesIn(s, e int) {
 	buf := f.buf
 	var aligned [4]bool
+	f.probes += max(0, e-1-s) // a probe a byte, counted once (see findRuns)
 	for p := s; p+1 < e; p++ {
-		f.probes++
 		h := needleHead[int(buf[p])<<8|int(buf[p+1])]
 		if h == 0 {
 			continue
