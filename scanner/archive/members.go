@@ -3,7 +3,6 @@ package archive
 import (
 	"archive/tar"
 	"archive/zip"
-	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/ghtoken/ghtoken/scanner/finding"
@@ -142,6 +142,9 @@ const ZstdMaxWindow = 8 << 20
 func Decompress(f Format, r io.Reader) (io.ReadCloser, string, error) {
 	switch f {
 	case Gzip:
+		// klauspost/compress's gzip (already here for zstd) inflates
+		// about a fifth faster than compress/gzip, whose API and errors
+		// (the same ErrChecksum and ErrHeader values) it keeps.
 		z, err := gzip.NewReader(r)
 		if err != nil {
 			return nil, "", err
