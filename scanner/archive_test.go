@@ -398,3 +398,51 @@ func TestArchiveUnreadableMembers(t *testing.T) {
 		t.Errorf("found %v, skipped %v; want [x.zip!plain.env:1], %s", found, skipped, want)
 	}
 }
+
+// A bzip2 stream of many blocks (decoded on several cores) is read to its
+// end, and its damage is told as compress/bzip2 alone tells it: a cut is
+// "damaged", a block that does not decode or a failed checksum "corrupt".
+func TestArchiveBzip2Blocks(t *testing.T) {
+	if _, err := exec.LookPath("bzip2"); err != nil {
+		t.Skip("no bzip2 command to build the archive with")
+	}
+	tok := rulestest.Token(rulestest.ClassicPAT, "bzip2 blocks")
+	var text strings.Builder
+	text.WriteString("T=" + tok + "\n")
+	for i := range 8000 {
+		fmt.Fprintf(&text, "%x\n", sha256.Sum256([]byte(fmt.Sprint(i))))
+	}
+	text.WriteString("U=" + tok + "\n")
+	cmd := exec.Command("bzip2", "-c", "-1") // 100 kB blocks: 6 of them
+	cmd.Stdin = strings.NewReader(text.String())
+	whole, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	flip := func(at int) []byte {
+		b := append([]byte{}, whole...)
+		b[at] ^= 0x10
+		return b
+	}
+	both := []string{"x!x:1", "x!x:8002"}
+	tests := []struct {
+		name    string
+		data    []byte
+		found   []string
+		skipped []string
+	}{
+		{"whole", whole, both, nil},
+		{"cut", whole[:len(whole)*6/10], both[:1], []string{"x!x damaged"}},
+		{"a block damaged", flip(len(whole) / 2), both[:1], []string{"x!x corrupt"}},
+		{"combined checksum", flip(len(whole) - 2), both, []string{"x!x corrupt"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := scanFiles(t, map[string][]byte{"x": tt.data}, Options{})
+			found, skipped := where(res)
+			if fmt.Sprint(found) != fmt.Sprint(tt.found) || fmt.Sprint(skipped) != fmt.Sprint(tt.skipped) {
+				t.Errorf("found %v, skipped %v; want %v, %v", found, skipped, tt.found, tt.skipped)
+			}
+		})
+	}
+}
