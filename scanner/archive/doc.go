@@ -20,6 +20,6 @@
 // from its start and the bytes already given are skipped, so the caller
 // sees exactly what bzip2.NewReader gives, bytes and errors. This keeps a
 // copy of the compressed input (in memory up to SpoolInMemory, then in a
-// temporary file); at most GOMAXPROCS+1 blocks are in flight in the
+// temporary file); at most GOMAXPROCS blocks are in flight in the
 // whole process, and a stream of one block is read serially.
 package archive

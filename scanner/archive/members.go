@@ -155,7 +155,7 @@ func Decompress(f Format, r io.Reader) (io.ReadCloser, string, error) {
 		// one, the standard reader as it is.
 		ahead := 0
 		if n := runtime.GOMAXPROCS(0); n > 1 {
-			ahead = n + 1
+			ahead = n
 		}
 		return newBzip2Reader(r, ahead), "", nil
 	case Zstd:
