@@ -56,7 +56,22 @@ const (
 	bzPieceOutMax = 4 << 20
 
 	bzReadChunk = 64 << 10
+
+	// bzMaxBlockBytes is the farthest the scanner looks for the magic
+	// after a block's. An encoder writes a block of 900 kB in at most
+	// ~2.3 MB (20-bit codes); a longer one, or bytes that are no bzip2
+	// at all after a magic, are left to the serial decoder rather than
+	// held in memory whole.
+	bzMaxBlockBytes = 4 << 20
+
+	// bzMaxSmallPieces is how many pieces that give under a quarter of
+	// their level's block size a reader decodes before it goes serial.
+	bzMaxSmallPieces = 8
 )
+
+// bzBlockSize is the most a block of the level ('1' to '9') holds before
+// its last run-length step.
+func bzBlockSize(level byte) int { return int(level-'0') * 100_000 }
 
 // bzPending counts the blocks of all readers being decoded or decoded
 // and not yet read. Each holds at most bzPieceOutMax bytes of output and,
@@ -110,6 +125,7 @@ type bzip2Reader struct {
 	off       int
 	curStream io.Reader // cur decoded again, when it was too large to hold
 	delivered int64
+	small     int       // pieces that gave under a quarter of a block
 	serial    io.Reader // set once decoding went serial
 	err       error
 	stop      atomic.Bool
@@ -182,6 +198,17 @@ func (r *bzip2Reader) Read(p []byte) (int, error) {
 		r.cur = j
 		if j.big {
 			r.curStream = bzip2.NewReader(bytes.NewReader(j.stream))
+		} else if len(*j.out) < bzBlockSize(j.stream[3])/4 {
+			// Each piece costs a decoder whose table is sized for
+			// the level's whole block (3.6 MB at 9); a piece that
+			// gives far less (one per stream is usual: the last)
+			// costs more than decoding it, and a stream of many
+			// tiny blocks would cost hundreds of times the serial
+			// decoder's work. Past a few, it goes serial.
+			if r.small++; r.small > bzMaxSmallPieces {
+				r.fallback()
+				return r.serial.Read(p)
+			}
 		}
 	}
 }
@@ -342,6 +369,7 @@ func (r *bzip2Reader) drain() {
 // what was already returned.
 func (r *bzip2Reader) fallback() {
 	r.drain()
+	r.sc.win = nil // the serial decoder reads the tape
 	rd, err := r.sc.replay()
 	if err != nil {
 		r.serial = &bzFailed{err}
@@ -531,9 +559,10 @@ var bzCandidates = func() (t [256]uint16) {
 // and whether it is the end magic.
 func (s *bzScanner) find(from int64) (int64, bool, bool) {
 	i := from / 8 // absolute byte offset
+	limit := i + bzMaxBlockBytes
 	for {
 		w := s.win
-		for ; i-s.base+8 <= int64(len(w)); i++ {
+		for end := min(s.base+int64(len(w))-7, limit); i < end; i++ {
 			k := i - s.base
 			m := bzCandidates[w[k+1]]
 			if m == 0 {
@@ -543,9 +572,12 @@ func (s *bzScanner) find(from int64) (int64, bool, bool) {
 				return pos, end, true
 			}
 		}
-		if !s.fill() {
+		if i >= limit || !s.fill() {
 			break
 		}
+	}
+	if i >= limit {
+		return 0, false, false
 	}
 	// The last 7 bytes or fewer: at most 55 bits, fewer magic positions.
 	w := s.win

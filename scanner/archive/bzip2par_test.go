@@ -333,3 +333,71 @@ func BenchmarkBzip2(b *testing.B) {
 		})
 	}
 }
+
+// countReader counts the bytes read from r.
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// A block magic followed by megabytes with no magic after it is not a
+// block: the scanner gives up within bzMaxBlockBytes, rather than holding
+// all of it in memory before the first byte comes out.
+func TestBzip2ParallelNoNextMagic(t *testing.T) {
+	multi := bz(t, 1, text(13, 300_000))
+	starts := blockStarts(multi)
+	if len(starts) < 2 {
+		t.Fatalf("%d blocks, want 2 or more", len(starts))
+	}
+	in := append(append([]byte{}, multi[:(starts[1]+48+7)/8]...), make([]byte, 32<<20)...)
+	same(t, "no magic after a block magic", in, 0, 1<<30)
+	src := &countReader{r: bytes.NewReader(in)}
+	r := newBzip2Reader(src, 3)
+	if _, err := r.Read(make([]byte, 1)); err != nil {
+		t.Fatal(err)
+	}
+	if src.n > 2*bzMaxBlockBytes {
+		t.Errorf("%d bytes of input read before the first byte of output, want at most %d", src.n, 2*bzMaxBlockBytes)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := bzPending.Load(); n != 0 {
+		t.Fatalf("%d block slots still held after Close", n)
+	}
+}
+
+// Many streams of one tiny block each: every piece would cost a decoder
+// (its table is 3.6 MB at level 9) for a byte of output, hundreds of
+// times the serial decoder's work, so the reader goes serial.
+func TestBzip2ParallelTinyBlocks(t *testing.T) {
+	in := bytes.Repeat(bz(t, 9, []byte("x")), 200)
+	same(t, "tiny blocks", in, 0, 1<<30)
+	r := newBzip2Reader(bytes.NewReader(in), 3)
+	got, err := readAll(r, 0, 1<<30)
+	if err != io.EOF || len(got) != 200 {
+		t.Fatalf("%d bytes, %v; want 200 bytes, EOF", len(got), err)
+	}
+	if r.(*bzip2Reader).serial == nil {
+		t.Error("200 one-byte blocks were decoded as pieces, not serially")
+	}
+	r.Close()
+	// Blocks of a whole level's size stay parallel.
+	r = newBzip2Reader(bytes.NewReader(bz(t, 1, text(14, 1_000_000))), 3)
+	if _, err := io.Copy(io.Discard, r); err != nil {
+		t.Fatal(err)
+	}
+	if r.(*bzip2Reader).serial != nil {
+		t.Error("a stream of 10 full blocks went serial")
+	}
+	r.Close()
+	if n := bzPending.Load(); n != 0 {
+		t.Fatalf("%d block slots still held after Close", n)
+	}
+}
