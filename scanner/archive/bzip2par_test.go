@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
 	"os/exec"
 	"runtime"
 	"strings"
@@ -259,6 +260,9 @@ func TestBzip2ParallelReadError(t *testing.T) {
 		if !bytes.Equal(got, want) || gerr != werr {
 			t.Fatalf("error after %d bytes: %d bytes, %v; want %d bytes, %v", at, len(got), gerr, len(want), werr)
 		}
+		if n := bzPending.Load(); n != 0 {
+			t.Fatalf("error after %d bytes: %d block slots still held after Close", at, n)
+		}
 	}
 }
 
@@ -274,10 +278,37 @@ func TestBzip2ParallelSpooledFallback(t *testing.T) {
 	in[len(in)-3] ^= 1 // the combined CRC
 	r := newBzip2Reader(bytes.NewReader(in), 3)
 	got, err := readAll(r, 0, 1<<30)
-	if r.(*bzip2Reader).sc.tape.file == nil {
+	f := r.(*bzip2Reader).sc.tape.file
+	if f == nil {
 		t.Fatal("the input was not spooled to a file")
 	}
-	r.Close()
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(f.Name()); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the spooled copy %s is still there after Close (%v)", f.Name(), err)
+	}
+	if n := bzPending.Load(); n != 0 {
+		t.Fatalf("%d block slots still held after Close", n)
+	}
+	// Closed before the end, in the middle of a spooled stream.
+	r = newBzip2Reader(bytes.NewReader(bz(t, 9, noise)), 3)
+	if _, err := io.ReadFull(r, make([]byte, 4<<20)); err != nil {
+		t.Fatal(err)
+	}
+	f = r.(*bzip2Reader).sc.tape.file
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if f == nil {
+		t.Fatal("the input was not spooled to a file")
+	}
+	if _, err := os.Stat(f.Name()); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the spooled copy %s is still there after Close (%v)", f.Name(), err)
+	}
+	if n := bzPending.Load(); n != 0 {
+		t.Fatalf("%d block slots still held after Close", n)
+	}
 	want, werr := readAll(bzip2.NewReader(bytes.NewReader(in)), 0, 1<<30)
 	if !bytes.Equal(got, want) || err != werr || werr == io.EOF {
 		t.Fatalf("%d bytes, %v; want %d bytes, %v (a checksum error)", len(got), err, len(want), werr)
