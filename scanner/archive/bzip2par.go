@@ -725,11 +725,7 @@ func (t *bzTape) close() error {
 	if t.file == nil {
 		return nil
 	}
-	name := t.file.Name()
-	err := t.file.Close()
-	if rerr := os.Remove(name); err == nil && !errors.Is(rerr, os.ErrNotExist) {
-		err = rerr
-	}
+	err := removeTemp(t.file)
 	t.file = nil
 	return err
 }

@@ -23,8 +23,14 @@ func (s *Spooled) Close() error {
 	if s.file == nil {
 		return nil
 	}
-	name := s.file.Name()
-	err := s.file.Close()
+	return removeTemp(s.file)
+}
+
+// removeTemp closes and removes a temporary file made for a copy; one
+// already gone is not an error.
+func removeTemp(f *os.File) error {
+	name := f.Name()
+	err := f.Close()
 	if rerr := os.Remove(name); err == nil && !errors.Is(rerr, os.ErrNotExist) {
 		err = rerr
 	}

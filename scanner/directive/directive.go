@@ -72,7 +72,7 @@ func Find(data []byte, from, to int, foreign bool, dst []Directive) []Directive 
 	first := len(dst)
 	// ":allow" finds ghtoken:allow[-next-line] and gitleaks:allow. It runs
 	// on every byte of every file: see eachMarker for why it is searched
-	// by its "w".
+	// by the rarer of its ":" and "w" in the text at hand.
 	dst = eachMarker(data, from, to, ":allow", dst, func(at int) (Directive, bool) {
 		switch {
 		case hasSuffixAt(data, at, "ghtoken"):
@@ -93,9 +93,7 @@ func Find(data []byte, from, to int, foreign bool, dst []Directive) []Directive 
 		return Directive{}, false
 	})
 	if foreign {
-		// The needles start with rare bytes: bytes.Index runs at memory
-		// speed when the first byte seldom occurs, and crawls when it is
-		// common.
+		// eachMarker searches each of these by its rarest byte (see rareRank).
 		dst = eachMarker(data, from, to, "wlist", dst, func(at int) (Directive, bool) {
 			return parsePragma(data, at)
 		})
