@@ -52,6 +52,10 @@ type command struct {
 	maxArgs  int    // positional arguments it takes; -1 for any number
 	exit     string // what its exit statuses mean
 	run      func(e *env, v *flagValues, args []string) error
+	// printsOnly says that it prints what the binary holds and waits for
+	// nothing (no file, process or network): an interrupt need not be
+	// caught, so none is (see env.interrupt).
+	printsOnly bool
 }
 
 // flagValues holds the value of every flag of every command; a command's
@@ -299,8 +303,9 @@ var rulesCommand = &command{
 	about:    `Lists every rule: its id (used in reports and baselines), what it matches, the confidence of a confirmed match, and its remediation advice.`,
 	groups: []flagGroup{{title: "Flags", flags: []*flagDef{
 		{name: "format", arg: "FORMAT", values: report.RuleFormats, help: "output format: text (default) or json", bind: flagFormat.bind}}}},
-	exit: "Exit status: 0, or 2 on error.",
-	run:  (*env).rules,
+	exit:       "Exit status: 0, or 2 on error.",
+	run:        (*env).rules,
+	printsOnly: true,
 }
 
 var revokeCommand = &command{
@@ -322,37 +327,41 @@ ghtoken lists what it will revoke (masked) and asks for confirmation on the term
 }
 
 var helpCommand = &command{
-	name:     "help",
-	synopsis: []string{"help [COMMAND]"},
-	lines:    []usageLine{{"help [COMMAND]", "show help"}},
-	about:    "Shows how to use ghtoken, or one of its commands.",
-	maxArgs:  1,
-	run:      (*env).helpCmd,
+	name:       "help",
+	synopsis:   []string{"help [COMMAND]"},
+	lines:      []usageLine{{"help [COMMAND]", "show help"}},
+	about:      "Shows how to use ghtoken, or one of its commands.",
+	maxArgs:    1,
+	run:        (*env).helpCmd,
+	printsOnly: true,
 }
 
 var versionCommand = &command{
-	name:     "version",
-	synopsis: []string{"version", "--version", "-v"},
-	lines:    []usageLine{{"version", "print the version, commit, date and Go version"}},
-	about:    "Prints the version of ghtoken, the commit it was built from, the date it was built (or, without a stamped date, the date of that commit) and the Go version and platform it was built with.",
-	run:      (*env).versionCmd,
+	name:       "version",
+	synopsis:   []string{"version", "--version", "-v"},
+	lines:      []usageLine{{"version", "print the version, commit, date and Go version"}},
+	about:      "Prints the version of ghtoken, the commit it was built from, the date it was built (or, without a stamped date, the date of that commit) and the Go version and platform it was built with.",
+	run:        (*env).versionCmd,
+	printsOnly: true,
 }
 
 var completionCommand = &command{
-	name:     "completion",
-	synopsis: []string{"completion bash|zsh|fish"},
-	lines:    []usageLine{{"completion bash|zsh|fish", "print a shell completion script"}},
-	about:    `Prints a completion script for the shell. bash: source <(ghtoken completion bash), or write it to /etc/bash_completion.d/ghtoken. zsh: write it as _ghtoken into a directory of $fpath. fish: ghtoken completion fish > ~/.config/fish/completions/ghtoken.fish.`,
-	maxArgs:  1,
-	run:      (*env).completion,
+	name:       "completion",
+	synopsis:   []string{"completion bash|zsh|fish"},
+	lines:      []usageLine{{"completion bash|zsh|fish", "print a shell completion script"}},
+	about:      `Prints a completion script for the shell. bash: source <(ghtoken completion bash), or write it to /etc/bash_completion.d/ghtoken. zsh: write it as _ghtoken into a directory of $fpath. fish: ghtoken completion fish > ~/.config/fish/completions/ghtoken.fish.`,
+	maxArgs:    1,
+	run:        (*env).completion,
+	printsOnly: true,
 }
 
 var manCommand = &command{
-	name:     "man",
-	synopsis: []string{"man"},
-	lines:    []usageLine{{"man", "print the manual page (man -l <(ghtoken man))"}},
-	about:    "Prints ghtoken's manual page in roff: man -l <(ghtoken man), or write it to ghtoken.1.",
-	run:      (*env).man,
+	name:       "man",
+	synopsis:   []string{"man"},
+	lines:      []usageLine{{"man", "print the manual page (man -l <(ghtoken man))"}},
+	about:      "Prints ghtoken's manual page in roff: man -l <(ghtoken man), or write it to ghtoken.1.",
+	run:        (*env).man,
+	printsOnly: true,
 }
 
 // withFlags returns g holding flags.

@@ -28,7 +28,7 @@ func TestHelperGhtoken(t *testing.T) {
 			break
 		}
 	}
-	os.Exit(run(context.Background(), args, os.Stdin, os.Stdout, os.Stderr))
+	os.Exit(run(args, os.Stdin, os.Stdout, os.Stderr))
 }
 
 // gitRepo makes a repository with no user or system configuration.

@@ -22,10 +22,13 @@ import (
 
 func main() {
 	tuneGC(os.Getenv)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// notifyInterrupt returns ctx cancelled by an interrupt (Ctrl-C): a scan
+// then stops and exits 2 instead of the process being killed mid-report.
+func notifyInterrupt(ctx context.Context) (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(ctx, os.Interrupt)
 }
 
 // scanGCPercent is the garbage collector's pacing for a scan: the heap may
@@ -72,12 +75,23 @@ type env struct {
 	stream *findingStream
 	// dir is where git commands run; "" for the current directory.
 	dir string
+	// interrupt, when set, makes the context a command runs with: one an
+	// interrupt cancels. Only commands that do work ask for it (see
+	// command.printsOnly): catching signals starts goroutines, and threads
+	// to run them, that a command which only prints does not need.
+	interrupt func(context.Context) (context.Context, context.CancelFunc)
 }
 
 // run is main without the process: it returns the exit status.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, colour: !color.NoColor, getenv: os.Getenv, isTerminal: isTerminalFile}
-	return e.dispatch(args)
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return newEnv(stdin, stdout, stderr).dispatch(args)
+}
+
+// newEnv is the environment of the process: its files, variables, terminal
+// and interrupts.
+func newEnv(stdin io.Reader, stdout, stderr io.Writer) *env {
+	return &env{ctx: context.Background(), stdin: stdin, stdout: stdout, stderr: stderr, colour: !color.NoColor,
+		getenv: os.Getenv, isTerminal: isTerminalFile, interrupt: notifyInterrupt}
 }
 
 // dispatch runs the command args name and returns its exit status.
@@ -131,6 +145,11 @@ func (e *env) command(args []string) (*command, error) {
 	v, rest, err := c.parse(args[1:])
 	if err != nil {
 		return c, err
+	}
+	if e.interrupt != nil && !c.printsOnly {
+		ctx, stop := e.interrupt(e.ctx)
+		defer stop()
+		e.ctx = ctx
 	}
 	return c, c.run(e, v, rest)
 }
