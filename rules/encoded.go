@@ -3,7 +3,6 @@ package rules
 import (
 	"bytes"
 	"slices"
-	"strings"
 )
 
 // Tokens also hide in encoded text: base64 (Kubernetes Secret manifests,
@@ -71,13 +70,18 @@ type needle struct {
 	off  int
 }
 
-// base64Needles are the needles of tokens encoded once (depth 1) and twice
-// (depth 2), sorted by their first two characters; needleHead maps those two
-// characters to the index+1 of the first needle that starts with them.
-var (
-	base64Needles []depthNeedle
-	needleHead    [1 << 16]uint8
-)
+// base64Needles (in needles_table.go) are the needles of tokens encoded
+// once (depth 1) and twice (depth 2), sorted by their first two characters;
+// needleHead maps those two characters to the index+1 of the first needle
+// that starts with them.
+//
+// The needles are worked out from the token prefixes by
+// TestBase64NeedlesTable, which writes them with -update and fails when the
+// table is not what the prefixes give: computed at start-up they cost every
+// run of the program 240 allocations, "ghtoken version" included.
+//
+//go:generate go test -run ^TestBase64NeedlesTable$ -update .
+var needleHead [1 << 16]uint8
 
 type depthNeedle struct {
 	needle
@@ -102,53 +106,10 @@ func init() {
 		b64val[urlAlphabet[i]] = byte(i)
 		isB64[stdAlphabet[i]], isB64[urlAlphabet[i]] = 1, 1
 	}
-	lits := tokenPrefixes
-	for d := 1; d <= maxDecodeDepth; d++ {
-		var ns []needle
-		for _, lit := range lits {
-			for a := range 3 {
-				for _, alpha := range []string{stdAlphabet, urlAlphabet} {
-					n := fixedChars(lit, a, alpha)
-					if !slices.Contains(ns, n) {
-						ns = append(ns, n)
-					}
-				}
-			}
-		}
-		lits = lits[:0:0]
-		for _, n := range ns {
-			base64Needles = append(base64Needles, depthNeedle{n, d})
-			lits = append(lits, n.text)
-		}
-	}
-	slices.SortStableFunc(base64Needles, func(a, b depthNeedle) int { return strings.Compare(a.text[:2], b.text[:2]) })
 	for i := len(base64Needles) - 1; i >= 0; i-- {
 		n := base64Needles[i].text
 		needleHead[int(n[0])<<8|int(n[1])] = uint8(i + 1)
 	}
-}
-
-// fixedChars returns the base64 characters that encode lit whatever the bytes
-// around it, when lit starts at byte a (0, 1 or 2) of a 3-byte group.
-func fixedChars(lit string, a int, alphabet string) needle {
-	lo, hi := 8*a, 8*(a+len(lit)) // lit's bits in the stream
-	bit := func(i int) int { return int(lit[(i-lo)/8]>>(7-(i-lo)%8)) & 1 }
-	var b strings.Builder
-	off := -1
-	for c := 0; 6*c+6 <= hi; c++ {
-		if 6*c < lo {
-			continue
-		}
-		v := 0
-		for i := 6 * c; i < 6*c+6; i++ {
-			v = v<<1 | bit(i)
-		}
-		if off < 0 {
-			off = c
-		}
-		b.WriteByte(alphabet[v])
-	}
-	return needle{text: b.String(), off: off}
 }
 
 // Classes of the bytes the probe grid of findRuns looks at.
