@@ -88,3 +88,14 @@ func BenchmarkFindKeywordDense(b *testing.B) {
 		dst = rules.Find(data, rules.Options{Lookalikes: true}, dst[:0])
 	}
 }
+
+// BenchmarkNextGPairSource measures the byte search that finds where tokens
+// and keywords may start, alone, visiting every place it stops as Find does.
+func BenchmarkNextGPairSource(b *testing.B) {
+	data := realisticSource(b)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		for p := rules.NextGPair(data, 0); p >= 0; p = rules.NextGPair(data, p+1) {
+		}
+	}
+}
