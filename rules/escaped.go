@@ -171,12 +171,57 @@ func (f *finder) escapeCandidates(s, e int, codepoints bool) {
 		case 'g':
 			f.escapedAt(s + q)
 		case '\\', '%', '&', 'U':
+			if !mayBeEscapedG(run[q:]) {
+				// The escape's own bytes ("x89" of "\x89") start no
+				// candidate: step over them at once.
+				for q+1 < len(run) && !startsEscapedG(run[q+1]) {
+					q++
+				}
+				continue
+			}
 			if d, n, _ := unescape(run[q:]); d == 'g' {
 				f.escapedAt(s + q)
 				q += n - 1
 			}
 		}
 	}
+}
+
+// mayBeEscapedG rules out, from a byte or two, most backslash and percent
+// escapes that do not decode to 'g', before unescape parses them. Text that
+// embeds binary data as a string literal ("\x89PNG\r\n...") has an escape
+// every fourth byte, and parsing each one took most of the time spent on
+// such text. It is true for every text unescape decodes to 'g', and for
+// the forms it does not look into (braced, entities, code points);
+// TestMayBeEscapedG and FuzzMayBeEscapedG hold it to that.
+func mayBeEscapedG(b []byte) bool {
+	if len(b) < 2 {
+		return true
+	}
+	switch b[0] {
+	case '\\':
+		switch b[1] {
+		case 'x': // \x67, or braced
+			return len(b) > 3 && (b[2] == '{' || b[2] == '6' && b[3] == '7')
+		case 'u': // \u0067, or braced
+			return len(b) > 3 && b[2] == '{' || bytes.HasPrefix(b[2:], []byte("0067"))
+		case 'U':
+			return bytes.HasPrefix(b[2:], []byte("00000067"))
+		case '1': // octal: no other digits make 'g'
+			return bytes.HasPrefix(b[1:], []byte("147"))
+		}
+		return false // \/ \" \' \\, other octal values, or no escape
+	case '%': // %67 or %u0067
+		return len(b) > 2 && b[1] == '6' && b[2] == '7' ||
+			(b[1] == 'u' || b[1] == 'U') && bytes.HasPrefix(b[2:], []byte("0067"))
+	}
+	return true
+}
+
+// startsEscapedG reports whether escapeCandidates looks at c: a plain 'g',
+// or the first byte of an escape that may decode to one.
+func startsEscapedG(c byte) bool {
+	return c == 'g' || c == '\\' || c == '%' || c == '&' || c == 'U'
 }
 
 // escapeRun is the decoded text of a run of escaped or plain token

@@ -122,3 +122,65 @@ func FuzzFindEscaped(f *testing.F) {
 		}
 	})
 }
+
+// TestMayBeEscapedG holds the quick test of escapeCandidates to its
+// promise: every text of up to five bytes, starting with a backslash or a
+// percent sign and made of the bytes escapes are written with, that
+// unescape decodes to 'g' passes it, and so does every spelling of 'g'
+// the decoders know.
+func TestMayBeEscapedG(t *testing.T) {
+	const alphabet = `\%xuU{}0123456789abcdefABCDEF;#&+g`
+	b := make([]byte, 5)
+	passed, total := 0, 0
+	for _, intro := range []byte{'\\', '%'} {
+		b[0] = intro
+		for n := 1; n <= 5; n++ {
+			var rec func(k int)
+			rec = func(k int) {
+				if k == n {
+					total++
+					if c, _, _ := unescape(b[:n]); c == 'g' && !mayBeEscapedG(b[:n]) {
+						t.Fatalf("unescape(%q) is 'g', but mayBeEscapedG rules it out", b[:n])
+					}
+					if mayBeEscapedG(b[:n]) {
+						passed++
+					}
+					return
+				}
+				for i := range len(alphabet) {
+					b[k] = alphabet[i]
+					rec(k + 1)
+				}
+			}
+			rec(1)
+		}
+	}
+	// The point of the test is that it rules most escapes out.
+	if passed*10 > total {
+		t.Errorf("mayBeEscapedG passed %d of %d texts: it should rule out most", passed, total)
+	}
+	for _, s := range []string{`\x67`, `\x{67}`, `\x{0067}`, `\u0067`, `\u{67}`, `\U00000067`, `\147`, `\1470`,
+		`%67`, `%u0067`, `%U0067`, `&#103;`, `&#x67;`, `U+0067`} {
+		if c, _, _ := unescape([]byte(s)); c != 'g' {
+			t.Errorf("unescape(%q) = %q, want 'g' (the test's list is wrong)", s, c)
+		}
+		if !mayBeEscapedG([]byte(s)) {
+			t.Errorf("mayBeEscapedG(%q) = false for a spelling of 'g'", s)
+		}
+	}
+}
+
+// FuzzMayBeEscapedG: whatever unescape decodes to 'g' passes the quick test.
+func FuzzMayBeEscapedG(f *testing.F) {
+	for _, s := range []string{`\x67`, `\u0067`, `\U00000067`, `\147`, `%67`, `%u0067`, `&#103;`, `U+0067`, `\x{67}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) == 0 {
+			return
+		}
+		if c, _, _ := unescape(b); c == 'g' && !mayBeEscapedG(b) {
+			t.Fatalf("unescape(%q) is 'g', but mayBeEscapedG rules it out", b)
+		}
+	})
+}
