@@ -144,7 +144,8 @@ func (w *walker) walkRoot(abs, display string) error {
 		w.prefix = ""
 	}
 	w.rel = w.rel[:0]
-	return w.walkDir(dirRef{abs: abs}, sel)
+	// Clean once here: below, paths are the root and names joined as is.
+	return w.walkDir(dirRef{abs: filepath.Clean(abs)}, sel)
 }
 
 // walkDir walks dir, whose path relative to the walk's root is w.rel.

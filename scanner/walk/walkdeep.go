@@ -39,14 +39,14 @@ func (d dirRef) readDir() ([]fs.DirEntry, error) {
 
 func (d dirRef) readFile(name string) ([]byte, error) {
 	if d.abs != "" {
-		return os.ReadFile(filepath.Join(d.abs, name))
+		return os.ReadFile(joinName(d.abs, name))
 	}
 	return d.deep.readFile(name)
 }
 
 func (d dirRef) readlink(name string) (string, error) {
 	if d.abs != "" {
-		return os.Readlink(filepath.Join(d.abs, name))
+		return os.Readlink(joinName(d.abs, name))
 	}
 	return d.deep.readlink(name)
 }
@@ -57,7 +57,7 @@ func (d dirRef) child(name string) (dirRef, error) {
 		c, err := d.deep.child(name)
 		return dirRef{deep: c}, err
 	}
-	abs := filepath.Join(d.abs, name)
+	abs := joinName(d.abs, name)
 	if len(abs) < longPath {
 		return dirRef{abs: abs}, nil
 	}
@@ -65,12 +65,25 @@ func (d dirRef) child(name string) (dirRef, error) {
 	return dirRef{deep: c}, err
 }
 
+// joinName is filepath.Join(dir, name) for a clean dir and a name listed in
+// it (no separator, not "." or ".."), without Join's Clean: that pass over
+// every path was about 1% of the CPU of a tree scan.
+func joinName(dir, name string) string {
+	switch {
+	case dir == ".":
+		return name
+	case os.IsPathSeparator(dir[len(dir)-1]):
+		return dir + name // the root, "/"
+	}
+	return dir + string(filepath.Separator) + name
+}
+
 // opener returns the Open function of the regular file name. For a deep
 // directory the file is opened now; done must be called with false if the
 // Item is not handed over, to close it.
 func (d dirRef) opener(name string) (open func() (io.ReadCloser, error), done func(handed bool), err error) {
 	if d.abs != "" {
-		p := filepath.Join(d.abs, name)
+		p := joinName(d.abs, name)
 		return func() (io.ReadCloser, error) { return openRegular(p) }, func(bool) {}, nil
 	}
 	f, err := d.deep.openFile(name)
