@@ -394,6 +394,19 @@ func (c *command) flags() []*flagDef {
 // positional arguments ("ghtoken scan . --format json"); "--" ends them. A
 // flag of another command is rejected by name, not ignored.
 func (c *command) parse(args []string) (*flagValues, []string, error) {
+	// Parsing with the command's own flags gives the same outcome as with
+	// every command's whenever it succeeds (no other flag was given), and
+	// binding them all is most of what parsing costs a command line with
+	// few flags: the others are bound only to say what went wrong.
+	if v, paths, err := c.parseWith(args, false); err == nil {
+		return v, paths, nil
+	}
+	return c.parseWith(args, true)
+}
+
+// parseWith is parse with c's flags bound, and with every command's when
+// all is set.
+func (c *command) parseWith(args []string, all bool) (*flagValues, []string, error) {
 	v := &flagValues{format: "text", maxFileSize: 100 << 20}
 	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -411,9 +424,11 @@ func (c *command) parse(args []string) (*flagValues, []string, error) {
 	for _, d := range c.flags() {
 		bind(d)
 	}
-	for _, other := range commands { // so that their flags are known by name
-		for _, d := range other.flags() {
-			bind(d)
+	if all {
+		for _, other := range commands { // so that their flags are known by name
+			for _, d := range other.flags() {
+				bind(d)
+			}
 		}
 	}
 	paths, err := parseInterleaved(fs, args)

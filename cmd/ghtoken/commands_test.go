@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -31,6 +34,41 @@ func TestFlagsThatDoNotApply(t *testing.T) {
 		code, stdout, stderr := ghtoken(t, "", tt.args...)
 		if code != exitError || stdout != "" || !strings.Contains(stderr, tt.want) {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit 2 and %q", tt.args, code, stdout, stderr, tt.want)
+		}
+	}
+}
+
+// parse binds only the command's own flags unless that fails; its outcome
+// must be the one of binding every command's flags from the start: the
+// same values, arguments and error for every command line.
+func TestParseAsWithEveryFlag(t *testing.T) {
+	lines := [][]string{
+		nil,
+		{"."},
+		{"a", "--", "--format", "b"},
+		{"--format", "json", "-o", "out.json", "a", "--workers", "3"},
+		{"--report", "sarif=x.sarif", "--report", "json=y.json"},
+		{"--report", "bogus"},
+		{"--max-file-size", "lots"},
+		{"--fail-on", "high", "--strict", "--quiet"},
+		{"--staged", "--all-lines", "f.txt"},
+		{"--history", "--branch", "main", "--branch", "dev"},
+		{"--yes", "--dry-run", "--from", "r.json", "--include-low", "abc"},
+		{"--force", "--fail-on", "low"},
+		{"--frobnicate"},
+		{"--format", "json", "--yes", "--max-file-size", "lots"},
+		{"-h"},
+		{"a", "--help"},
+		{"--format"},
+		{"bash", "extra"},
+	}
+	for _, c := range commands {
+		for _, args := range lines {
+			v, paths, err := c.parse(args)
+			wv, wpaths, werr := c.parseWith(args, true)
+			if fmt.Sprint(err) != fmt.Sprint(werr) || !reflect.DeepEqual(v, wv) || !slices.Equal(paths, wpaths) {
+				t.Errorf("%s %q:\n got %+v %q %v\nwant %+v %q %v", c.name, args, v, paths, err, wv, wpaths, werr)
+			}
 		}
 	}
 }
