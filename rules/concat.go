@@ -60,7 +60,7 @@ func (f *finder) concatAt(p int) {
 	if j.joins == 0 || j.n < minTokenLen {
 		return
 	}
-	inner := newFinder(finder{buf: j.text[:j.n+btoi(j.term)], opt: f.opt, lockfile: true})
+	inner := newFinder(finderInit{buf: j.text[:j.n+btoi(j.term)], opt: f.opt, lockfile: true})
 	defer inner.release()
 	inner.run()
 	f.probes += inner.probes

@@ -302,7 +302,7 @@ func decodeBase64(src []byte) []byte {
 // sub runs the finder one level deeper on decoded text and adds the matches
 // keep accepts (keep maps them back to f.buf's offsets).
 func (f *finder) sub(dec []byte, keep func(*Match) bool) {
-	inner := newFinder(finder{buf: dec, opt: f.opt, lockfile: f.lockfile, depth: f.depth - 1})
+	inner := newFinder(finderInit{buf: dec, opt: f.opt, lockfile: f.lockfile, depth: f.depth - 1})
 	defer inner.release()
 	inner.run()
 	f.probes += inner.probes

@@ -293,7 +293,7 @@ func (f *finder) decodeEscapes(p int) {
 	if len(dec) < minTokenLen {
 		return // too short to hold a token: "ghp%5F" and a space
 	}
-	inner := newFinder(finder{buf: dec, opt: f.opt, lockfile: f.lockfile, depth: f.depth - 1, dst: r.matches})
+	inner := newFinder(finderInit{buf: dec, opt: f.opt, lockfile: f.lockfile, depth: f.depth - 1, dst: r.matches})
 	inner.run()
 	f.probes += inner.probes
 	r.matches = inner.dst

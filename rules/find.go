@@ -114,7 +114,7 @@ func Find(buf []byte, opt Options, dst []Match) []Match {
 // a detector quadratic.
 func find(buf []byte, opt Options, dst []Match) ([]Match, int) {
 	first := len(dst)
-	f := newFinder(finder{buf: buf, opt: opt, dst: dst, lockfile: opt.PrefixedOnly || isLockfile(opt.Path), depth: maxDecodeDepth})
+	f := newFinder(finderInit{buf: buf, opt: opt, dst: dst, lockfile: opt.PrefixedOnly || isLockfile(opt.Path), depth: maxDecodeDepth})
 	defer f.release()
 	f.run()
 	out := f.dst[first:]
@@ -244,10 +244,23 @@ type finder struct {
 // it too.
 var finders = sync.Pool{New: func() any { return new(finder) }}
 
-// newFinder returns a finder set to init; release gives it back.
-func newFinder(init finder) *finder {
-	f := finders.Get().(*finder)
-	*f = init
+// finderInit is what a search starts from: the finder's fields that are
+// not its own state.
+type finderInit struct {
+	buf      []byte
+	opt      Options
+	dst      []Match
+	lockfile bool
+	depth    int
+}
+
+// newFinder returns a finder set to init; release gives it back. It takes
+// only init, not a whole finder: a finder value built by the caller took
+// a kilobyte of its stack frame, enough that the first Find of a goroutine,
+// the one that masks "ghtoken version"'s output included, grew its stack.
+func newFinder(init finderInit) *finder {
+	f := finders.Get().(*finder) // zero: New makes it so, and release
+	f.buf, f.opt, f.dst, f.lockfile, f.depth = init.buf, init.opt, init.dst, init.lockfile, init.depth
 	return f
 }
 

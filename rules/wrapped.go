@@ -111,7 +111,7 @@ func (f *finder) needlesInBlock(lines [][2]int) {
 		return lines[i][0] + k - at[i]
 	}
 	f.probes += len(text)
-	inner := newFinder(finder{buf: text, opt: f.opt, lockfile: f.lockfile, depth: f.depth})
+	inner := newFinder(finderInit{buf: text, opt: f.opt, lockfile: f.lockfile, depth: f.depth})
 	defer inner.release()
 	inner.needlesIn(0, len(text))
 	f.probes += inner.probes
