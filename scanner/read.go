@@ -110,10 +110,15 @@ func scanHead(raw *countingReader, h streamHead, err error, chunkSize int, buf [
 		pos          = position{line: 1, offset: h.bom}
 		matches      []rules.Match
 		first        = true
-		reread       = filled == 0 // nothing read yet (UTF-16 or an empty file)
+		reread       = filled == 0 && !eof // nothing read yet: UTF-16 (an empty file is done)
 	)
 	for {
 		if reread {
+			if len(buf) < keep+chunkSize { // a head read into a small buffer (see readFull)
+				grown := make([]byte, keep+chunkSize)
+				copy(grown, buf[:filled])
+				buf = grown
+			}
 			n, err := io.ReadFull(r2, buf[filled:keep+chunkSize])
 			filled += n
 			eof = false
@@ -188,14 +193,10 @@ func readHead(raw *countingReader, path string, chunkSize int, buf []byte, archi
 	// The first read is at least binarySniffLen bytes, so that what is
 	// binary does not depend on the chunk size.
 	size := max(keep+chunkSize, binarySniffLen)
-	if cap(buf) < size {
-		buf = make([]byte, size)
-	}
-	buf = buf[:size]
 	// The first read goes straight into buf: plain UTF-8, the common case,
 	// costs no extra copy or system call. UTF-16 is detected on those bytes
 	// and then re-read through a transcoder.
-	filled, err := io.ReadFull(raw, buf)
+	filled, err := readFull(raw, &buf, size)
 	eof := err == io.EOF || err == io.ErrUnexpectedEOF
 	var readErr error
 	if err != nil && !eof {
@@ -220,6 +221,44 @@ func readHead(raw *countingReader, path string, chunkSize int, buf []byte, archi
 		h.opt.PrefixedOnly = true
 	}
 	return h, buf, nil
+}
+
+// headRead is what a worker's buffer holds until a stream needs more (see
+// readFull).
+const headRead = max(64<<10, binarySniffLen)
+
+// readFull reads up to size bytes into *buf, as io.ReadFull(r, (*buf)[:size])
+// does, except that it grows a buffer shorter than size to headRead bytes
+// first, and to size only when a stream fills that: a worker's buffer stays
+// small until it meets a large file. A whole chunk for each worker, 2 MiB
+// on two cores, was most of the heap of a pre-commit scan of a few small
+// files, enough to start the garbage collector in a run that otherwise
+// needs none. *buf ends at least size long when the stream is not over.
+func readFull(r io.Reader, buf *[]byte, size int) (int, error) {
+	b := *buf
+	if cap(b) >= size || size <= headRead {
+		if cap(b) < size {
+			b = make([]byte, size)
+		}
+		*buf = b[:size]
+		return io.ReadFull(r, *buf)
+	}
+	if cap(b) < headRead {
+		b = make([]byte, headRead)
+	}
+	b = b[:headRead]
+	*buf = b
+	filled, err := io.ReadFull(r, b)
+	if err != nil {
+		return filled, err
+	}
+	*buf = make([]byte, size)
+	copy(*buf, b)
+	n, err := io.ReadFull(r, (*buf)[filled:])
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF // some bytes were read, as io.ReadFull says
+	}
+	return filled + n, err
 }
 
 // rawScan searches the bytes of a stream that is read through the UTF-16

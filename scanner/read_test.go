@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/ghtoken/ghtoken/rules"
 	"github.com/ghtoken/ghtoken/rules/rulestest"
@@ -183,5 +186,68 @@ func TestBinaryScanned(t *testing.T) {
 	info, _, _ := scanStream(strings.NewReader("GITHUB_TOKEN="+legacy+"\n\x00"), "", 64, nil, func(m streamMatch) { got = append(got, m) })
 	if !info.binary || len(got) != 0 {
 		t.Errorf("legacy token in binary content: binary %v, %d matches; want binary, none", info.binary, len(got))
+	}
+}
+
+// readFull reads what io.ReadFull reads, with the same error, whatever the
+// stream's length around the sizes where it grows its buffer, the buffer
+// it is given and how the stream's reads are cut.
+func TestReadFull(t *testing.T) {
+	const size = 3 * headRead
+	data := make([]byte, size+10)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	broken := errors.New("disk on fire")
+	for _, n := range []int{0, 1, binarySniffLen, headRead - 1, headRead, headRead + 1, size - 1, size, size + 10} {
+		for _, fail := range []bool{false, true} {
+			for _, start := range []int{0, 100, headRead, size} {
+				for _, halves := range []bool{false, true} {
+					stream := func() io.Reader {
+						var r io.Reader = bytes.NewReader(data[:n])
+						if fail {
+							r = io.MultiReader(r, iotest.ErrReader(broken))
+						}
+						if halves {
+							r = iotest.HalfReader(r)
+						}
+						return r
+					}
+					want := make([]byte, size)
+					wn, werr := io.ReadFull(stream(), want)
+					buf := make([]byte, 0, start)
+					gn, gerr := readFull(stream(), &buf, size)
+					name := fmt.Sprintf("n=%d fail=%v start=%d halves=%v", n, fail, start, halves)
+					if gn != wn || gerr != werr || !bytes.Equal(buf[:gn], want[:wn]) {
+						t.Fatalf("%s: read %d, %v; io.ReadFull reads %d, %v", name, gn, gerr, wn, werr)
+					}
+					if gerr == nil && len(buf) != size {
+						t.Fatalf("%s: buffer of %d bytes after a full read, want %d", name, len(buf), size)
+					}
+				}
+			}
+		}
+	}
+}
+
+// With the default chunk size, a stream longer than a worker's first
+// buffer gives the matches of one rules.Find over it: tokens on either
+// side of where the buffer grows, and on it.
+func TestStreamPastHeadRead(t *testing.T) {
+	tok := rulestest.Token(rulestest.ClassicPAT, "head")
+	var b strings.Builder
+	for _, at := range []int{100, headRead - 100, headRead - 20, headRead + 30, 2 * headRead} {
+		b.WriteString(strings.Repeat("x", at-b.Len()) + "\n" + tok + "\n")
+	}
+	data := []byte(b.String())
+	whole := rules.Find(data, rules.Options{Lookalikes: true}, nil)
+	got := collect(t, data, defaultChunkSize)
+	if len(whole) != 5 || len(got) != len(whole) {
+		t.Fatalf("%d matches read, one Find has %d, want 5", len(got), len(whole))
+	}
+	for i, m := range got {
+		if m.offset != int64(whole[i].Start) || m.secret != tok {
+			t.Errorf("match %d at %d, one Find has it at %d", i, m.offset, whole[i].Start)
+		}
 	}
 }
