@@ -3,6 +3,7 @@ package finding
 import (
 	"cmp"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/ghtoken/ghtoken/rules"
@@ -215,15 +216,18 @@ func CompareFindings(a, b *Finding) int {
 		cmp.Compare(a.Secret, b.Secret), cmp.Compare(a.Stage, b.Stage), cmp.Compare(a.Blob, b.Blob), cmp.Compare(a.Container, b.Container))
 }
 
-var ruleIndex = func() map[*rules.Rule]int {
+// ruleIndex is made the first time two findings at one place are compared:
+// most runs never do, and a map made at start-up is paid by every run of
+// the program.
+var ruleIndex = sync.OnceValue(func() map[*rules.Rule]int {
 	m := map[*rules.Rule]int{}
 	for i, r := range rules.All() {
 		m[r] = i
 	}
 	return m
-}()
+})
 
-func ruleOrder(r *rules.Rule) int { return ruleIndex[r] }
+func ruleOrder(r *rules.Rule) int { return ruleIndex()[r] }
 
 func commitKey(c *Commit) string {
 	if c == nil {

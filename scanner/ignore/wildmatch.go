@@ -319,28 +319,45 @@ func matchClass(pattern string, p int, c byte) (in bool, next int, class, valid 
 	if e-s-1 < 0 || pattern[e-1] != ':' {
 		return false, p, false, true
 	}
-	test, known := posixClasses[pattern[s:e-1]]
+	test, known := posixClass(pattern[s : e-1])
 	if !known {
 		return false, 0, false, false
 	}
 	return test(c), e, true, true
 }
 
-// posixClasses are the classes git knows, with git's own character table
-// (ASCII only: no byte above 0x7f is in any class).
-var posixClasses = map[string]func(c byte) bool{
-	"alnum":  func(c byte) bool { return isAlpha(c) || isDigit(c) },
-	"alpha":  isAlpha,
-	"blank":  func(c byte) bool { return c == ' ' || c == '\t' },
-	"cntrl":  func(c byte) bool { return c < 0x20 || c == 0x7f },
-	"digit":  isDigit,
-	"graph":  func(c byte) bool { return c > 0x20 && c < 0x7f },
-	"lower":  func(c byte) bool { return c >= 'a' && c <= 'z' },
-	"print":  func(c byte) bool { return c >= 0x20 && c < 0x7f },
-	"punct":  func(c byte) bool { return c > 0x20 && c < 0x7f && !isAlpha(c) && !isDigit(c) },
-	"space":  func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }, // git's own table: not \v or \f
-	"upper":  func(c byte) bool { return c >= 'A' && c <= 'Z' },
-	"xdigit": func(c byte) bool { return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') },
+// posixClass returns the test of the class git knows by name, with git's
+// own character table (ASCII only: no byte above 0x7f is in any class). A
+// switch, not a map: a map would be built at start-up, by every run of the
+// program, for the rare pattern that names a class.
+func posixClass(name string) (test func(c byte) bool, known bool) {
+	switch name {
+	case "alnum":
+		return func(c byte) bool { return isAlpha(c) || isDigit(c) }, true
+	case "alpha":
+		return isAlpha, true
+	case "blank":
+		return func(c byte) bool { return c == ' ' || c == '\t' }, true
+	case "cntrl":
+		return func(c byte) bool { return c < 0x20 || c == 0x7f }, true
+	case "digit":
+		return isDigit, true
+	case "graph":
+		return func(c byte) bool { return c > 0x20 && c < 0x7f }, true
+	case "lower":
+		return func(c byte) bool { return c >= 'a' && c <= 'z' }, true
+	case "print":
+		return func(c byte) bool { return c >= 0x20 && c < 0x7f }, true
+	case "punct":
+		return func(c byte) bool { return c > 0x20 && c < 0x7f && !isAlpha(c) && !isDigit(c) }, true
+	case "space":
+		return func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }, true // git's own table: not \v or \f
+	case "upper":
+		return func(c byte) bool { return c >= 'A' && c <= 'Z' }, true
+	case "xdigit":
+		return func(c byte) bool { return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') }, true
+	}
+	return nil, false
 }
 
 func isAlpha(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
