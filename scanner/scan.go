@@ -87,7 +87,7 @@ func Scan(ctx context.Context, src finding.Source, opt Options) (*finding.Result
 			out := &outs[w]
 			var buf []byte
 			for it := range items {
-				buf = out.scanItem(it, opt, chunk, buf)
+				buf = out.scanItem(ctx, it, opt, chunk, buf)
 			}
 		}()
 	}
@@ -210,7 +210,7 @@ func (o *workerResult) tooLarge(it finding.Item, opt Options) bool {
 	return true
 }
 
-func (o *workerResult) scanItem(it finding.Item, opt Options, chunk int, buf []byte) []byte {
+func (o *workerResult) scanItem(ctx context.Context, it finding.Item, opt Options, chunk int, buf []byte) []byte {
 	if it.Skip != nil {
 		o.skipped = append(o.skipped, *it.Skip)
 		return buf
@@ -236,7 +236,8 @@ func (o *workerResult) scanItem(it finding.Item, opt Options, chunk int, buf []b
 			return buf
 		}
 	}
-	var r io.Reader = rc
+	// A cancelled scan stops within a read, even in an endless stream.
+	var r io.Reader = cancelReader{ctx: ctx, r: rc}
 	if opt.MaxFileSize > 0 && !it.NoSizeLimit {
 		// The file may have grown since it was listed.
 		r = io.LimitReader(rc, opt.MaxFileSize+1)
@@ -251,6 +252,20 @@ func (o *workerResult) scanItem(it finding.Item, opt Options, chunk int, buf []b
 		opt.OnItem(slices.Clone(found))
 	}
 	return buf
+}
+
+// cancelReader reads r until ctx is done: a worker reads an item to its
+// end, and an interrupt must end the scan of a stream that has none.
+type cancelReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c cancelReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // content is what is read of an item: the item itself, or a member of an

@@ -27,8 +27,12 @@ func main() {
 
 // notifyInterrupt returns ctx cancelled by an interrupt (Ctrl-C): a scan
 // then stops and exits 2 instead of the process being killed mid-report.
+// Once it has, a second interrupt kills the process as it would any
+// program: nothing can end a read that waits on a terminal or a pipe.
 func notifyInterrupt(ctx context.Context) (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(ctx, os.Interrupt)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	context.AfterFunc(ctx, stop)
+	return ctx, stop
 }
 
 // scanGCPercent is the garbage collector's pacing for a scan: the heap may
