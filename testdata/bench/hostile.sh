@@ -98,7 +98,11 @@ python3 -c "import socket; s=socket.socket(socket.AF_UNIX); s.bind('$odd/sock')"
 ln -s loop-b "$odd/loop-a"; ln -s loop-a "$odd/loop-b"; ln -s /dev/zero "$odd/zero"; ln -s / "$odd/root"
 for n in $'new\nline.txt' $'bad-\xff-utf8.txt' "-leading-dash.txt"; do printf 'x=%s\n' "$tok" >"$odd/$n"; done
 case_ "FIFO, socket, symlink loop, links to /dev/zero and /, odd names" "$odd"
-case_ "FIFO as an argument" "$odd/fifo"
+# A FIFO named as an argument is waited for until its writer comes: give it
+# one, which writes a token and closes.
+(sleep 1; printf 'x=%s\n' "$tok" >"$odd/fifo") &
+case_ "FIFO as an argument (a writer comes after 1 s)" "$odd/fifo"
+wait
 case_ "/dev/zero as an argument" /dev/zero
 case_ "symlink loop as an argument" "$odd/loop-a"
 case_ "file named -leading-dash.txt after --" -- "$odd/-leading-dash.txt"
