@@ -176,7 +176,7 @@ func (o *workerResult) scanMembers(c content, f archive.Format, members archive.
 // archive it holds, under the same path (a .tar.gz reads as a tar), or as a
 // member named by the stream or after the file (app.log.gz!app.log).
 func (o *workerResult) scanCompressed(c content, f archive.Format, stream io.Reader, arc *archiveCtx, opt Options, chunk int, buf []byte) ([]byte, error) {
-	dec, name, err := archive.Decompress(f, stream, opt.decodeCores)
+	dec, name, err := archive.Decompress(f, stream)
 	if err != nil {
 		return buf, o.archiveError(c.it, fmt.Errorf("%s: %w", f, err), 0)
 	}

@@ -45,10 +45,6 @@ type Options struct {
 	// scan's goroutines, at most one call at a time, in no fixed order;
 	// items without findings are not reported. Result is unchanged by it.
 	OnItem func(found []finding.Finding)
-
-	// decodeCores is how many cores a compressed stream may be decoded
-	// on: GOMAXPROCS, less the cores the source's own processes use.
-	decodeCores int
 }
 
 // Scan reads every item src yields and returns the findings. Items are
@@ -65,7 +61,6 @@ func Scan(ctx context.Context, src finding.Source, opt Options) (*finding.Result
 	if chunk <= 0 {
 		chunk = defaultChunkSize
 	}
-	opt.decodeCores = decodeCores(src, runtime.GOMAXPROCS(0))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if on := opt.OnItem; on != nil {
@@ -116,17 +111,6 @@ func Scan(ctx context.Context, src finding.Source, opt Options) (*finding.Result
 		walkErr = ctx.Err()
 	}
 	return res, walkErr
-}
-
-// decodeCores is how many of procs cores a compressed stream read from src
-// may be decoded on. In a history, git inflating objects keeps a core busy:
-// decoding a bzip2 stream's blocks ahead on it as well took 9-10% more CPU,
-// and no less time, than decoding them in turn.
-func decodeCores(src finding.Source, procs int) int {
-	if c, ok := src.(finding.CoreUser); ok {
-		return procs - c.CoresUsed()
-	}
-	return procs
 }
 
 // merge gathers the workers' results, freeing each one's findings once

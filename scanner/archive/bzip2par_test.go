@@ -432,25 +432,3 @@ func TestBzip2ParallelTinyBlocks(t *testing.T) {
 		t.Fatalf("%d block slots still held after Close", n)
 	}
 }
-
-// Decompress decodes a bzip2 stream's blocks in parallel only when it is
-// given more than one core, and gives the same bytes either way.
-func TestDecompressBzip2Cores(t *testing.T) {
-	in := text(7, 3<<20)
-	stream := bz(t, 1, in)
-	for _, cores := range []int{0, 1, 2, 4} {
-		r, _, err := Decompress(Bzip2, bytes.NewReader(stream), cores)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, parallel := r.(*bzip2Reader)
-		if want := cores > 1; parallel != want {
-			t.Errorf("cores %d: parallel reader %v, want %v", cores, parallel, want)
-		}
-		got, err := io.ReadAll(r)
-		r.Close()
-		if err != nil || !bytes.Equal(got, in) {
-			t.Errorf("cores %d: %d bytes, error %v; want the %d bytes put in", cores, len(got), err, len(in))
-		}
-	}
-}

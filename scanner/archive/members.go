@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"runtime"
 	"strings"
 
 	"github.com/klauspost/compress/gzip"
@@ -138,10 +139,7 @@ const ZstdMaxWindow = 8 << 20
 // name it gives its content ("" when it gives none: only gzip does).
 // Close the reader when done: a zstd reader holds buffers until then, a
 // bzip2 reader goroutines and a spooled copy of its input.
-//
-// cores is how many cores a bzip2 stream may be decoded on, its blocks in
-// parallel when more than one (see bzip2par.go).
-func Decompress(f Format, r io.Reader, cores int) (io.ReadCloser, string, error) {
+func Decompress(f Format, r io.Reader) (io.ReadCloser, string, error) {
 	switch f {
 	case Gzip:
 		// klauspost/compress's gzip (already here for zstd) inflates
@@ -156,8 +154,8 @@ func Decompress(f Format, r io.Reader, cores int) (io.ReadCloser, string, error)
 		// Blocks decode on several cores (see bzip2par.go); with
 		// one, the standard reader as it is.
 		ahead := 0
-		if cores > 1 {
-			ahead = cores
+		if n := runtime.GOMAXPROCS(0); n > 1 {
+			ahead = n
 		}
 		return newBzip2Reader(r, ahead), "", nil
 	case Zstd:

@@ -24,14 +24,6 @@ type CommitCounter interface {
 	CommitsWalked() int
 }
 
-// CoreUser is implemented by sources that run processes of their own while
-// the scan reads (git inflating objects for a history): how many cores those
-// keep busy. Scan leaves them out of the cores a compressed stream may be
-// decoded on.
-type CoreUser interface {
-	CoresUsed() int
-}
-
 // Item is one unit of content: a file, a blob, a stream.
 type Item struct {
 	// Path is what findings and skips report.

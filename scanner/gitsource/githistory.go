@@ -211,7 +211,10 @@ func (h *History) startReaders(ctx context.Context, cancel func()) (*stream, []*
 	if err != nil {
 		return nil, nil, err
 	}
-	n := h.readers()
+	n := h.Readers
+	if n <= 0 {
+		n = defaultReaders(runtime.GOMAXPROCS(0))
+	}
 	cfs := make([]*catFile, 0, n)
 	for range n {
 		c, err := h.Git.startCatFile(ctx, nil)
@@ -227,18 +230,6 @@ func (h *History) startReaders(ctx context.Context, cancel func()) (*stream, []*
 	}
 	return rl, cfs, nil
 }
-
-// readers is the number of cat-file processes Walk starts.
-func (h *History) readers() int {
-	if h.Readers > 0 {
-		return h.Readers
-	}
-	return defaultReaders(runtime.GOMAXPROCS(0))
-}
-
-// CoresUsed is the number of cat-file processes: each keeps a core busy
-// inflating objects for as long as the walk lasts.
-func (h *History) CoresUsed() int { return h.readers() }
 
 // defaultReaders is the number of cat-file processes for procs CPUs. The
 // scanner's workers need about as much CPU per byte as git needs to inflate
