@@ -13,7 +13,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
+	"sync"
+	"sync/atomic"
 
 	"github.com/fatih/color"
 
@@ -21,7 +25,6 @@ import (
 )
 
 func main() {
-	tuneGC(os.Getenv)
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
@@ -35,28 +38,68 @@ func notifyInterrupt(ctx context.Context) (context.Context, context.CancelFunc) 
 	return ctx, stop
 }
 
-// scanGCPercent is the garbage collector's pacing for a scan: the heap may
-// grow to 1.5 times what is alive before a collection, instead of twice
-// that. What a scan keeps alive is bounded by design (a chunk buffer, one
-// decoder window and one spool per worker: about 25 MB on two cores for a
-// 1.2 GB tree with archives in it), and with the default pacing peak RSS
-// was 62-87 MB there; with this one it is 50-51 MB, for the same CPU time.
+// tuneGC gives the garbage collector a soft memory limit that follows what
+// a scan keeps alive, unless the person running it set GOGC or GOMEMLIMIT:
+// theirs wins.
 //
-// A pacing, not a memory limit: a soft limit near that bound held peak RSS
-// as well, but a scan that keeps more alive (its findings, 200,000 of
-// them in a tree of 2,000 files) went past the limit, and the collector
-// then ran back to back: 4.2-5.6 s of CPU against 1.5-1.8 s without it.
-// Pacing costs in proportion to what is alive, with no such cliff.
-const scanGCPercent = 50
-
-// tuneGC sets the scan's pacing unless the person running it set GOGC or
-// GOMEMLIMIT: theirs wins.
+// What a scan keeps alive is bounded by design (a chunk buffer, one decoder
+// window and one spool per worker): about 25 MB on two cores for a 1.2 GB
+// tree with archives in it. With the default pacing the heap grew to twice
+// that between collections, and peak RSS was 62-87 MB there; with the
+// limit it is 47-49 MB, for the same CPU time. Pacing at GOGC=50 held
+// memory as well but cost 4-5% more CPU on Go's src, whose bzip2 blocks
+// each allocate a 3.6 MB table.
+//
+// A scan may keep more alive than that (its findings: 200,000 of them in a
+// tree of 2,000 files), and past a fixed limit the collector ran back to
+// back (4.2-5.6 s of CPU against 1.5-1.8 s). So after each collection the
+// limit becomes twice what was found alive, when that is more: a
+// collection then runs no more often than the default pacing would have
+// it, and the limit comes back down when what is alive does.
 func tuneGC(getenv func(string) string) {
 	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	debug.SetGCPercent(scanGCPercent)
+	limit := memoryLimit(runtime.GOMAXPROCS(0))
+	debug.SetMemoryLimit(limit)
+	followLiveHeap(limit)
 }
+
+// gcTuning makes the process tune its collector once, for the first
+// command that does work.
+var gcTuning sync.Once
+
+// memoryLimit is the soft heap limit for a scan with this many workers.
+func memoryLimit(workers int) int64 {
+	return 24<<20 + int64(workers)*(8<<20)
+}
+
+// followLiveHeap sets the soft memory limit after each garbage collection
+// to twice what it found alive, or floor when that is more, until stop is
+// called. A sentinel that nothing references has a cleanup, which the
+// runtime runs once a collection has found it unreachable, and which sets
+// up the next one.
+func followLiveHeap(floor int64) (stop func()) {
+	var stopped atomic.Bool
+	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	var check func(int)
+	check = func(int) {
+		if stopped.Load() {
+			return
+		}
+		metrics.Read(live)
+		if live[0].Value.Kind() == metrics.KindUint64 {
+			debug.SetMemoryLimit(max(floor, 2*int64(live[0].Value.Uint64())))
+		}
+		runtime.AddCleanup(new(gcSentinel), check, 0)
+	}
+	runtime.AddCleanup(new(gcSentinel), check, 0)
+	return func() { stopped.Store(true) }
+}
+
+// gcSentinel is 16 bytes so that it is not packed with other small objects
+// (the tiny allocator), whose cleanups may never run.
+type gcSentinel struct{ _ [16]byte }
 
 // env is what a command may touch; tests replace every part of it.
 type env struct {
@@ -149,6 +192,11 @@ func (e *env) command(args []string) (*command, error) {
 	v, rest, err := c.parse(args[1:])
 	if err != nil {
 		return c, err
+	}
+	if !c.printsOnly {
+		// Not for a command that only prints: it would start the
+		// runtime's cleanup goroutine for nothing (0.2 ms of "version").
+		gcTuning.Do(func() { tuneGC(e.getenv) })
 	}
 	if e.interrupt != nil && !c.printsOnly {
 		ctx, stop := e.interrupt(e.ctx)
