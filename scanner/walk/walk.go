@@ -34,6 +34,10 @@ type Paths struct {
 	Stdin    io.Reader // read for "-"; os.Stdin when nil
 }
 
+// LazyItems implements finding.LazySource: a file is opened by the worker
+// that reads it (deep down, an item holds an open file, and no memory).
+func (p *Paths) LazyItems() {}
+
 // Walk implements Source.
 func (p *Paths) Walk(ctx context.Context, emit func(finding.Item) error) error {
 	args := p.Args
