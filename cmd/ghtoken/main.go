@@ -127,11 +127,16 @@ type env struct {
 	// command.printsOnly): catching signals starts goroutines, and threads
 	// to run them, that a command which only prints does not need.
 	interrupt func(context.Context) (context.Context, context.CancelFunc)
+	// tuneGC, when set, tunes the process's garbage collector for a scan
+	// (see tuneGC); tests, which share one process, leave it unset.
+	tuneGC func(getenv func(string) string)
 }
 
 // run is main without the process: it returns the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return newEnv(stdin, stdout, stderr).dispatch(args)
+	e := newEnv(stdin, stdout, stderr)
+	e.tuneGC = tuneGC
+	return e.dispatch(args)
 }
 
 // newEnv is the environment of the process: its files, variables, terminal
@@ -193,10 +198,10 @@ func (e *env) command(args []string) (*command, error) {
 	if err != nil {
 		return c, err
 	}
-	if !c.printsOnly {
+	if e.tuneGC != nil && !c.printsOnly {
 		// Not for a command that only prints: it would start the
 		// runtime's cleanup goroutine for nothing (0.2 ms of "version").
-		gcTuning.Do(func() { tuneGC(e.getenv) })
+		gcTuning.Do(func() { e.tuneGC(e.getenv) })
 	}
 	if e.interrupt != nil && !c.printsOnly {
 		ctx, stop := e.interrupt(e.ctx)
