@@ -254,7 +254,7 @@ func (o *workerResult) scanItem(ctx context.Context, it finding.Item, opt Option
 	var r io.Reader = cancelReader{ctx: ctx, r: rc}
 	if opt.MaxFileSize > 0 && !it.NoSizeLimit {
 		// The file may have grown since it was listed.
-		r = io.LimitReader(rc, opt.MaxFileSize+1)
+		r = io.LimitReader(r, opt.MaxFileSize+1)
 	}
 	c := content{it: it, r: r, size: -1}
 	if ra, ok := rc.(io.ReaderAt); ok && it.Size >= 0 {
