@@ -46,7 +46,7 @@ func notifyInterrupt(ctx context.Context) (context.Context, context.CancelFunc) 
 // window and one spool per worker): about 25 MB on two cores for a 1.2 GB
 // tree with archives in it. With the default pacing the heap grew to twice
 // that between collections, and peak RSS was 62-87 MB there; with the
-// limit it is 47-49 MB, for the same CPU time. Pacing at GOGC=50 held
+// limit it is 47-53 MB, for the same CPU time. Pacing at GOGC=50 held
 // memory as well but cost 4-5% more CPU on Go's src, whose bzip2 blocks
 // each allocate a 3.6 MB table.
 //
